@@ -1,0 +1,90 @@
+// The demo grid that `npm start` seeds: an operator with POPs in two jurisdictions and a
+// developer organisation, each with a demo login. Safe to run again: it changes nothing twice.
+import type { Db } from '../client.js';
+import {
+  seedCatalogue,
+  upsertMembership,
+  upsertOrganization,
+  upsertSite,
+  upsertUser,
+  type SiteSeed,
+} from './factories.js';
+
+export const DEMO_PASSWORD = 'grid-demo-2026';
+
+export const DEMO_LOGINS = {
+  operator: { email: 'ops@nordtel.example', password: DEMO_PASSWORD, organization: 'Nordtel' },
+  developer: { email: 'dev@parla.example', password: DEMO_PASSWORD, organization: 'Parla' },
+} as const;
+
+const NORDTEL_SITES: SiteSeed[] = [
+  {
+    name: 'Frankfurt-POP-3',
+    metroId: 'frankfurt',
+    jurisdictions: ['EU', 'GDPR'],
+    uplinkGbps: 100,
+    egressPriceMicrosPerGb: 10_000n,
+    nodes: [
+      { name: 'fra3-gpu-1', gpuTypeId: 'L40S', gpuCount: 4 },
+      { name: 'fra3-gpu-2', gpuTypeId: 'L40S', gpuCount: 4 },
+    ],
+  },
+  {
+    name: 'Paris-POP-1',
+    metroId: 'paris',
+    jurisdictions: ['EU', 'GDPR'],
+    uplinkGbps: 100,
+    egressPriceMicrosPerGb: 12_000n,
+    nodes: [{ name: 'par1-gpu-1', gpuTypeId: 'H100', gpuCount: 2 }],
+  },
+  {
+    name: 'Ashburn-POP-1',
+    metroId: 'ashburn',
+    jurisdictions: ['US', 'HIPAA'],
+    uplinkGbps: 400,
+    egressPriceMicrosPerGb: 8_000n,
+    nodes: [{ name: 'ash1-gpu-1', gpuTypeId: 'H100', gpuCount: 8 }],
+  },
+];
+
+export async function seedDemo(db: Db) {
+  await seedCatalogue(db);
+
+  const nordtel = await upsertOrganization(db, { name: 'Nordtel', kinds: ['OPERATOR'] });
+  await db.operatorProfile.upsert({
+    where: { organizationId: nordtel.id },
+    create: { organizationId: nordtel.id, legalName: 'Nordtel AG', approvedAt: new Date() },
+    update: {},
+  });
+  const ops = await upsertUser(db, {
+    email: DEMO_LOGINS.operator.email,
+    name: 'Nora Operator',
+    password: DEMO_PASSWORD,
+  });
+  await upsertMembership(db, ops.id, nordtel.id, 'OWNER');
+  const sites = [];
+  for (const seed of NORDTEL_SITES) sites.push(await upsertSite(db, nordtel.id, seed));
+  const frankfurt = sites[0];
+  if (frankfurt && (await db.offer.count({ where: { siteId: frankfurt.id } })) === 0) {
+    await db.offer.create({
+      data: {
+        organizationId: nordtel.id,
+        siteId: frankfurt.id,
+        gpuTypeId: 'L40S',
+        pricePerGpuHourMicros: 1_900_000n,
+        pricePerMTokensMicros: 150_000n,
+        capacityShareBp: 7_000,
+      },
+    });
+  }
+
+  const parla = await upsertOrganization(db, { name: 'Parla', kinds: ['DEVELOPER'] });
+  const dev = await upsertUser(db, {
+    email: DEMO_LOGINS.developer.email,
+    name: 'Paolo Developer',
+    password: DEMO_PASSWORD,
+  });
+  await upsertMembership(db, dev.id, parla.id, 'OWNER');
+
+  return { nordtel, parla, users: { ops, dev } };
+}
