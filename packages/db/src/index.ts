@@ -1,4 +1,4 @@
-export { createPrismaClient, type Db } from './client.js';
-export { hashPassword, verifyPassword } from './password.js';
-export { writeAudit, type AuditEntry } from './audit.js';
-export * from '../generated/prisma/client.js';
+export { createPrismaClient, type Db } from './client';
+export { hashPassword, verifyPassword } from './password';
+export { writeAudit, type AuditEntry } from './audit';
+export * from '../generated/prisma/client';

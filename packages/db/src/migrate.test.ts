@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listMigrations, migrate, MIGRATIONS_DIR } from './migrate.js';
-import { createTestDatabase, type TestDatabase } from './testing.js';
+import { listMigrations, migrate, MIGRATIONS_DIR } from './migrate';
+import { createTestDatabase, type TestDatabase } from './testing';
 
 const ROOT = path.resolve(MIGRATIONS_DIR, '../..');
 
@@ -14,10 +14,12 @@ async function describeSchema(url: string) {
   try {
     const q = async (sql: string) => (await client.query(sql)).rows.map((r) => JSON.stringify(r));
     return {
-      columns: await q(`SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default
+      columns:
+        await q(`SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default
         FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'
         ORDER BY table_name, column_name`),
-      constraints: await q(`SELECT rel.relname AS table, con.conname, pg_get_constraintdef(con.oid) AS def
+      constraints:
+        await q(`SELECT rel.relname AS table, con.conname, pg_get_constraintdef(con.oid) AS def
         FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid
         JOIN pg_namespace ns ON ns.oid = rel.relnamespace
         WHERE ns.nspname = 'public' AND rel.relname <> '_prisma_migrations' ORDER BY 1, 2`),

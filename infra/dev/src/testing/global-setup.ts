@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrate } from '@aigrid/db/migrate';
 import { adminQuery, databaseUrl } from '@aigrid/db/testing';
-import { freePort } from '../services/ports.js';
-import { startEmbeddedPostgres, type PostgresHandle } from '../services/postgres.js';
-import { startTemporalDevServer, type TemporalHandle } from '../services/temporal.js';
+import { freePort } from '../services/ports';
+import { startEmbeddedPostgres, type PostgresHandle } from '../services/postgres';
+import { startTemporalDevServer, type TemporalHandle } from '../services/temporal';
 
 const TEMPLATE = 'aigrid_template';
 

@@ -1,7 +1,7 @@
 // Reference data: real metro areas, GPU types and open models. Figures are public:
 // coordinates of each metro's centre; GPU memory from vendor data sheets; parameter counts and
 // context windows from each model's card; weights in GB at BF16 (2 bytes per parameter).
-import type { Modality } from '../../generated/prisma/client.js';
+import type { Modality } from '../../generated/prisma/client';
 
 export interface MetroSeed {
   id: string;

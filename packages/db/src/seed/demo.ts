@@ -1,6 +1,6 @@
 // The demo grid that `npm start` seeds: an operator with POPs in two jurisdictions and a
 // developer organisation, each with a demo login. Safe to run again: it changes nothing twice.
-import type { Db } from '../client.js';
+import type { Db } from '../client';
 import {
   seedCatalogue,
   upsertMembership,
@@ -8,7 +8,7 @@ import {
   upsertSite,
   upsertUser,
   type SiteSeed,
-} from './factories.js';
+} from './factories';
 
 export const DEMO_PASSWORD = 'grid-demo-2026';
 

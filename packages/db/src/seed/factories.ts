@@ -1,8 +1,8 @@
 // Factories for seed data, shared by the demo seed and tests. Each is idempotent by a unique key.
-import type { Db } from '../client.js';
-import type { OrgKind, Role, NodeStatus } from '../../generated/prisma/client.js';
-import { hashPassword } from '../password.js';
-import { GPU_TYPES, METROS, MODELS } from './catalogue.js';
+import type { Db } from '../client';
+import type { OrgKind, Role, NodeStatus } from '../../generated/prisma/client';
+import { hashPassword } from '../password';
+import { GPU_TYPES, METROS, MODELS } from './catalogue';
 
 export async function seedCatalogue(db: Db): Promise<void> {
   for (const m of METROS) {

@@ -1,3 +1,3 @@
-export { seedDemo, DEMO_LOGINS, DEMO_PASSWORD } from './demo.js';
-export * from './factories.js';
-export { METROS, GPU_TYPES, MODELS } from './catalogue.js';
+export { seedDemo, DEMO_LOGINS, DEMO_PASSWORD } from './demo';
+export * from './factories';
+export { METROS, GPU_TYPES, MODELS } from './catalogue';

@@ -1,0 +1,91 @@
+import { db } from '@/server/db';
+
+export async function OperatorOverview({ organizationId }: { organizationId: string }) {
+  const [sites, nodes, offers] = await Promise.all([
+    db().site.findMany({
+      where: { organizationId },
+      include: { metro: true, _count: { select: { nodes: true } } },
+      orderBy: { name: 'asc' },
+    }),
+    db().node.findMany({
+      where: { organizationId },
+      include: { site: { select: { name: true } } },
+      orderBy: [{ site: { name: 'asc' } }, { name: 'asc' }],
+    }),
+    db().offer.count({ where: { organizationId } }),
+  ]);
+  const gpus = nodes.reduce((sum, n) => sum + n.gpuCount, 0);
+  return (
+    <div className="grid">
+      <section className="panel" aria-labelledby="sites-heading">
+        <h2 id="sites-heading">Sites</h2>
+        {sites.length === 0 ? (
+          <div className="empty">No sites yet. Add your first point of presence.</div>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Site</th>
+                <th>Metro</th>
+                <th>Jurisdictions</th>
+                <th>Nodes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sites.map((s) => (
+                <tr key={s.id}>
+                  <td>{s.name}</td>
+                  <td>
+                    {s.metro.name}, {s.countryCode}
+                  </td>
+                  <td>
+                    {s.jurisdictions.map((j) => (
+                      <span className="tag" key={j}>
+                        {j}
+                      </span>
+                    ))}
+                  </td>
+                  <td>{s._count.nodes}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="nodes-heading">
+        <h2 id="nodes-heading">
+          Nodes{' '}
+          <span className="muted">
+            · {gpus} GPUs · {offers} offers
+          </span>
+        </h2>
+        {nodes.length === 0 ? (
+          <div className="empty">No GPU nodes enrolled yet.</div>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Node</th>
+                <th>Site</th>
+                <th>GPUs</th>
+                <th>Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {nodes.map((n) => (
+                <tr key={n.id}>
+                  <td>{n.name}</td>
+                  <td>{n.site.name}</td>
+                  <td>
+                    {n.gpuCount} × {n.gpuTypeId}
+                  </td>
+                  <td className={`status-${n.status}`}>{n.status.toLowerCase()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
