@@ -56,7 +56,7 @@ export async function OperatorOverview({ organizationId }: { organizationId: str
         <h2 id="nodes-heading">
           Nodes{' '}
           <span className="muted">
-            · {gpus} GPUs · {offers} offers
+            · {gpus} GPUs · {offers} {offers === 1 ? 'offer' : 'offers'}
           </span>
         </h2>
         {nodes.length === 0 ? (

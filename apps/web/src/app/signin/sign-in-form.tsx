@@ -40,7 +40,7 @@ export function SignInForm({ oidcName }: { oidcName?: string }) {
     <>
       <form className="stack" onSubmit={onSubmit}>
         {error && (
-          <div className="error" role="alert">
+          <div className="error" role="alert" data-testid="form-error">
             {error}
           </div>
         )}

@@ -47,7 +47,7 @@ export function SignUpForm() {
   return (
     <form className="stack" onSubmit={onSubmit} noValidate>
       {error && (
-        <div className="error" role="alert">
+        <div className="error" role="alert" data-testid="form-error">
           {error}
         </div>
       )}
