@@ -30,6 +30,8 @@ export interface Grid {
   databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl?: string;
+  /** Resolves with the name of the first process that exits on its own. */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
   const { env, log } = opts;
   const childLog = opts.childLog ?? ((name: string, line: string) => log(`[${name}] ${line}`));
   const stoppers: { name: string; stop: () => Promise<void> }[] = [];
+  const services: ManagedProcess[] = [];
   const stop = async () => {
     for (const s of stoppers.reverse()) {
       await s.stop().catch((err: Error) => log(`stopping ${s.name} failed: ${err.message}`));
@@ -64,6 +67,7 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
         },
       });
       stoppers.push({ name: 'PostgreSQL', stop: pg.stop });
+      services.push(pg.process);
       await ensureDatabase(pg.adminUrl, 'aigrid');
       databaseUrl = pg.urlFor('aigrid');
       log(`PostgreSQL ready (embedded, data in ${path.join(env.AIGRID_DATA_DIR, 'postgres')})`);
@@ -92,6 +96,7 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
         log: (line) => childLog('temporal', line),
       });
       stoppers.push({ name: 'Temporal', stop: temporal.stop });
+      services.push(temporal.process);
       temporalAddress = temporal.address;
       temporalUiUrl = temporal.uiUrl;
       log(`Temporal ready at ${temporalAddress}`);
@@ -106,6 +111,8 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
       NEXTAUTH_URL: webUrl,
       NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? authSecret(env.AIGRID_DATA_DIR),
       NEXT_TELEMETRY_DISABLED: '1',
+      // The worker logs JSON; at the default level only what needs a look reaches the terminal.
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     };
 
     const worker = startNode(
@@ -144,7 +151,8 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
       opts.webMode === 'production' ? 60_000 : 180_000,
       Promise.race([web.exited, worker.exited]),
     );
-    return { webUrl, databaseUrl, temporalAddress, temporalUiUrl, stop };
+    const exited = Promise.race([worker, web, ...services].map((p) => p.exited.then(() => p.name)));
+    return { webUrl, databaseUrl, temporalAddress, temporalUiUrl, exited, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -39,6 +39,11 @@ AI Grid is running (ready in ${seconds} s)
     Developer  ${DEMO_LOGINS.developer.email}   (${DEMO_LOGINS.developer.organization})
 
 Press Ctrl-C to stop.`);
+  const name = await grid.exited;
+  if (!stopping) {
+    log(`\n${name} exited unexpectedly (its output is above); stopping the rest.`);
+    await shutdown(1);
+  }
 } catch (err) {
   log(`\nnpm start failed: ${(err as Error).message}`);
   await shutdown(1);
