@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './ports';
 import { ensureDatabase, startEmbeddedPostgres } from './postgres';
 
+const quiet = () => {};
 const dir = mkdtempSync(path.join(tmpdir(), 'aigrid-pg-test-'));
 chmodSync(dir, 0o755);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,13 +25,23 @@ describe('embedded PostgreSQL', () => {
   it('keeps its data in the data folder across a stop and a start', async () => {
     const dataDir = path.join(dir, 'pg');
     const port = await freePort();
-    const first = await startEmbeddedPostgres({ dataDir, port, portSetting: 'AIGRID_PG_PORT' });
+    const first = await startEmbeddedPostgres({
+      dataDir,
+      port,
+      portSetting: 'AIGRID_PG_PORT',
+      log: quiet,
+    });
     await ensureDatabase(first.adminUrl, 'keep');
     await query(first.urlFor('keep'), 'CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)');
     await first.stop();
     expect(first.process.child.exitCode).toBe(0);
 
-    const second = await startEmbeddedPostgres({ dataDir, port, portSetting: 'AIGRID_PG_PORT' });
+    const second = await startEmbeddedPostgres({
+      dataDir,
+      port,
+      portSetting: 'AIGRID_PG_PORT',
+      log: quiet,
+    });
     try {
       await ensureDatabase(second.adminUrl, 'keep');
       expect(await query(second.urlFor('keep'), 'SELECT v FROM kept')).toEqual([{ v: 42 }]);
@@ -45,6 +56,7 @@ describe('embedded PostgreSQL', () => {
       dataDir: path.join(dir, 'a'),
       port,
       portSetting: 'AIGRID_PG_PORT',
+      log: quiet,
     });
     try {
       await expect(

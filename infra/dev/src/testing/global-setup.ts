@@ -32,6 +32,9 @@ export default async function setup() {
       started.temporal = await startTemporalDevServer({
         port: await freePort(),
         portSetting: 'test Temporal port',
+        log: (line) => {
+          if (/error|fatal/i.test(line)) process.stderr.write(`[temporal] ${line}\n`);
+        },
       });
       process.env.AIGRID_TEST_TEMPORAL_ADDRESS = started.temporal.address;
     }
