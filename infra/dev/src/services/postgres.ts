@@ -41,6 +41,10 @@ const PASSWORD = 'postgres';
 export async function startEmbeddedPostgres(opts: StartPostgresOptions): Promise<PostgresHandle> {
   await assertPortFree(opts.port, opts.portSetting);
   const owner = serverUser();
+  if (owner.uid !== undefined) {
+    ensureTraversable(path.dirname(opts.dataDir), opts.log);
+    ensureTraversable(path.dirname(postgres), opts.log);
+  }
   if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) initialise(opts.dataDir, owner);
   // A server killed hard leaves its pid file; PostgreSQL itself checks whether it is stale.
   const proc = startProcess(
@@ -95,12 +99,6 @@ function initialise(dataDir: string, owner: { uid?: number; gid?: number }) {
   mkdirSync(dataDir, { recursive: true });
   if (owner.uid !== undefined) {
     chownSync(dataDir, owner.uid, owner.gid ?? owner.uid);
-    // The server's user must be able to enter every folder above its data folder.
-    for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      if (dir === tmpdir()) break;
-      chmodSync(dir, statSync(dir).mode | 0o011);
-      if (existsSync(path.join(dir, '.git'))) break;
-    }
   }
   const pwfile = path.join(tmpdir(), `aigrid-pg-${process.pid}-${Date.now()}`);
   writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
@@ -123,6 +121,21 @@ function initialise(dataDir: string, owner: { uid?: number; gid?: number }) {
     throw new Error(`initdb failed for ${dataDir}: ${stderr || (err as Error).message}`);
   } finally {
     rmSync(pwfile, { force: true });
+  }
+}
+
+/**
+ * The server's user must be able to pass through every folder above its data folder: add the
+ * search (x) bit for others where it is missing, e.g. on /root. Nothing becomes listable.
+ */
+function ensureTraversable(dir: string, log?: (line: string) => void) {
+  mkdirSync(dir, { recursive: true });
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(d, mode | 0o001);
+      log?.(`made ${d} traversable (o+x) so that the postgres user can reach its data folder`);
+    }
   }
 }
 
