@@ -5,7 +5,19 @@ import { SignInForm } from './sign-in-form';
 
 export const dynamic = 'force-dynamic';
 
-export default function SignInPage() {
+const ERRORS: Record<string, string> = {
+  OAuthSignin: 'Could not reach the sign-on provider. Try again.',
+  OAuthCallback: 'The sign-on provider refused the sign-in.',
+  AccessDenied: 'Your sign-on account has no verified e-mail address.',
+  SessionRequired: 'Sign in to continue.',
+};
+
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string }>;
+}) {
+  const { error } = await searchParams;
   const settings = env();
   const oidcName = settings.OIDC_ISSUER ? settings.OIDC_NAME : undefined;
   return (
@@ -18,6 +30,11 @@ export default function SignInPage() {
         <p className="muted">
           New to AI Grid? <Link href="/signup">Create an account</Link>
         </p>
+        {error && (
+          <div className="error" role="alert" data-testid="form-error">
+            {ERRORS[error] ?? 'Sign-in failed. Try again.'}
+          </div>
+        )}
         <SignInForm oidcName={oidcName} />
       </main>
     </>
