@@ -3,7 +3,7 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  transpilePackages: ['@aigrid/db', '@aigrid/workflows'],
+  transpilePackages: ['@aigrid/api', '@aigrid/db', '@aigrid/placement', '@aigrid/workflows'],
   serverExternalPackages: ['@node-rs/argon2', 'pg'],
   typescript: { ignoreBuildErrors: true },
 };
