@@ -32,10 +32,9 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const zod = error.cause instanceof ZodError ? error.cause : null;
-      const issue = zod?.issues[0];
       return {
         ...shape,
-        message: issue ? `${issue.path.join('.') || 'input'}: ${issue.message}` : shape.message,
+        message: zod ? formatZodError(zod) : shape.message,
         data: {
           ...shape.data,
           stack: undefined,
@@ -83,7 +82,23 @@ const limitWrites = t.middleware(async ({ ctx, type, next }) => {
   return next();
 });
 
-const base = t.procedure.use(refuseBadKeys);
+/** Input errors name the field: `slo.ttftMs: must be at least 10`, the same for every caller. */
+const explainValidation = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof ZodError) {
+    result.error.message = formatZodError(result.error.cause);
+  }
+  return result;
+});
+
+export function formatZodError(error: ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || 'input'}: ${i.message}`)
+    .join('; ');
+}
+
+const base = t.procedure.use(explainValidation).use(refuseBadKeys);
 
 export const publicProcedure = base.meta({ access: { kind: 'public' } });
 
