@@ -1,3 +1,4 @@
+import { adminRouter } from './admin/admin-router';
 import { apiKeyRouter } from './api-key/api-key-router';
 import { developerRouters } from './developer-routers';
 import { invitationRouter } from './invitation/invitation-router';
@@ -11,6 +12,7 @@ export const appRouter = router({
   member: memberRouter,
   invitation: invitationRouter,
   apiKey: apiKeyRouter,
+  admin: adminRouter,
   ...operatorRouters,
   ...developerRouters,
 });

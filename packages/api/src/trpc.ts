@@ -14,6 +14,8 @@ export type Access =
   | { kind: 'public' }
   /** Any signed-in user, in no particular organisation (create an org, accept an invitation). */
   | { kind: 'user' }
+  /** Platform administrators only (signed-in users with isPlatformAdmin). */
+  | { kind: 'platform' }
   /** A member of the caller's organisation with one of `roles`, or a key with `scope`. */
   | {
       kind: 'org';
@@ -113,6 +115,19 @@ export const userProcedure = base
             ? 'Sign in first.'
             : 'This needs a signed-in user; API keys cannot call it.',
       });
+    }
+    return next({ ctx: { principal: ctx.principal } });
+  })
+  .use(limitWrites);
+
+export const platformAdminProcedure = base
+  .meta({ access: { kind: 'platform' } })
+  .use(({ ctx, next }) => {
+    if (ctx.principal.kind === 'anonymous') {
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
+    }
+    if (ctx.principal.kind !== 'user' || !ctx.principal.isPlatformAdmin) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'This needs a platform administrator.' });
     }
     return next({ ctx: { principal: ctx.principal } });
   })

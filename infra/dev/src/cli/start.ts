@@ -34,9 +34,10 @@ AI Grid is running (ready in ${seconds} s)
   Temporal        ${grid.temporalAddress}${grid.temporalUiUrl ? `   (UI ${grid.temporalUiUrl})` : ''}
   Database        ${grid.databaseUrl.replace(/:[^:@/]+@/, ':***@')}
 
-  Demo logins (password for both: ${DEMO_LOGINS.operator.password})
-    Operator   ${DEMO_LOGINS.operator.email}   (${DEMO_LOGINS.operator.organization})
-    Developer  ${DEMO_LOGINS.developer.email}   (${DEMO_LOGINS.developer.organization})
+  Demo logins (password for all: ${DEMO_LOGINS.operator.password})
+    Operator        ${DEMO_LOGINS.operator.email}   (${DEMO_LOGINS.operator.organization})
+    Developer       ${DEMO_LOGINS.developer.email}   (${DEMO_LOGINS.developer.organization})
+    Platform admin  ${DEMO_LOGINS.platformAdmin.email}
 
 Press Ctrl-C to stop.`);
   const name = await grid.exited;

@@ -15,6 +15,7 @@ export const DEMO_PASSWORD = 'grid-demo-2026';
 export const DEMO_LOGINS = {
   operator: { email: 'ops@nordtel.example', password: DEMO_PASSWORD, organization: 'Nordtel' },
   developer: { email: 'dev@parla.example', password: DEMO_PASSWORD, organization: 'Parla' },
+  platformAdmin: { email: 'admin@aigrid.example', password: DEMO_PASSWORD, organization: null },
 } as const;
 
 const NORDTEL_SITES: SiteSeed[] = [
@@ -86,5 +87,12 @@ export async function seedDemo(db: Db) {
   });
   await upsertMembership(db, dev.id, parla.id, 'OWNER');
 
-  return { nordtel, parla, users: { ops, dev } };
+  const admin = await upsertUser(db, {
+    email: DEMO_LOGINS.platformAdmin.email,
+    name: 'Platform Admin',
+    password: DEMO_PASSWORD,
+    isPlatformAdmin: true,
+  });
+
+  return { nordtel, parla, users: { ops, dev, admin } };
 }
