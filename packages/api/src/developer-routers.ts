@@ -1,2 +1,10 @@
 // The developer side of the API: endpoints, usage, and the audit log.
-export const developerRouters = {};
+import { auditRouter } from './audit/audit-router';
+import { endpointRouter } from './endpoint/endpoint-router';
+import { usageRouter } from './usage/usage-router';
+
+export const developerRouters = {
+  endpoint: endpointRouter,
+  usage: usageRouter,
+  audit: auditRouter,
+};

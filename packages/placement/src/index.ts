@@ -1,1 +1,2 @@
 export * from './latency-model';
+export * from './slo-floor';

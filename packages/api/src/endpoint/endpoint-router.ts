@@ -1,0 +1,123 @@
+// Inference endpoints of a developer organisation: a model, a latency target, jurisdictions and
+// where the demand comes from. Placement and provisioning come later (a Temporal workflow).
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { idempotent } from '../lib/idempotency';
+import { pageQuery, toPage, ZPage } from '../lib/pagination';
+import { ZId } from '../lib/schemas';
+import { orgProcedure, ROLES, router } from '../trpc';
+import {
+  toEndpoint,
+  withDemands,
+  ZCreateEndpointInput,
+  ZEndpoint,
+  ZEndpointDetail,
+  ZListEndpointsInput,
+  ZUpdateEndpointInput,
+} from './endpoint-schemas';
+import { createEndpoint, decommissionEndpoint, updateEndpoint } from './write-endpoint';
+
+const read = orgProcedure({ roles: ROLES.any, scope: 'READ', orgKind: 'DEVELOPER' });
+const write = orgProcedure({ roles: ROLES.builders, scope: 'PROVISIONING', orgKind: 'DEVELOPER' });
+
+/** How many of the latest events `get` returns. */
+const EVENTS_SHOWN = 50;
+
+export const endpointRouter = router({
+  /** Records the endpoint in PROVISIONING; nothing is placed yet. */
+  create: write
+    .input(ZCreateEndpointInput)
+    .output(ZEndpoint)
+    .mutation(({ ctx, input }) =>
+      idempotent(
+        ctx.db,
+        {
+          organizationId: ctx.org.id,
+          procedure: 'endpoint.create',
+          key: input.idempotencyKey,
+          input,
+        },
+        () => createEndpoint(ctx, input),
+      ),
+    ),
+
+  list: read
+    .input(ZListEndpointsInput)
+    .output(ZPage(ZEndpoint))
+    .query(async ({ ctx, input }) => {
+      const q = pageQuery(input);
+      const rows = await ctx.db.endpoint.findMany({
+        ...q,
+        where: {
+          ...q.where,
+          organizationId: ctx.org.id,
+          ...(input.status ? { status: input.status } : {}),
+        },
+        include: withDemands,
+      });
+      const page = toPage(rows, input.limit);
+      return { items: page.items.map(toEndpoint), nextCursor: page.nextCursor };
+    }),
+
+  /** The endpoint with its latest events and its replicas. */
+  get: read
+    .input(z.object({ id: ZId }))
+    .output(ZEndpointDetail)
+    .query(async ({ ctx, input }) => {
+      const e = await ctx.db.endpoint.findFirst({
+        where: { id: input.id, organizationId: ctx.org.id },
+        include: {
+          ...withDemands,
+          events: {
+            orderBy: [{ at: 'desc' }, { id: 'desc' }],
+            take: EVENTS_SHOWN,
+            select: { at: true, kind: true, message: true },
+          },
+          replicas: {
+            where: { state: { not: 'RELEASED' } },
+            orderBy: { createdAt: 'asc' },
+            select: {
+              id: true,
+              nodeId: true,
+              state: true,
+              node: { select: { site: { select: { name: true } } } },
+            },
+          },
+        },
+      });
+      if (!e) throw new TRPCError({ code: 'NOT_FOUND', message: 'Endpoint not found.' });
+      return {
+        ...toEndpoint(e),
+        events: e.events,
+        replicas: e.replicas.map((r) => ({
+          id: r.id,
+          nodeId: r.nodeId,
+          siteName: r.node.site.name,
+          state: r.state,
+        })),
+      };
+    }),
+
+  /** Changes the fields given; the same checks as `create` apply to the result. */
+  update: write
+    .input(ZUpdateEndpointInput)
+    .output(ZEndpoint)
+    .mutation(({ ctx, input }) =>
+      idempotent(
+        ctx.db,
+        {
+          organizationId: ctx.org.id,
+          procedure: 'endpoint.update',
+          key: input.idempotencyKey,
+          input,
+        },
+        () => updateEndpoint(ctx, input),
+      ),
+    ),
+
+  /** Decommissions the endpoint; the row stays for billing history. Safe to repeat. */
+  delete: write
+    .input(z.object({ id: ZId }))
+    .output(ZEndpoint)
+    .mutation(({ ctx, input }) => decommissionEndpoint(ctx, input.id)),
+});
