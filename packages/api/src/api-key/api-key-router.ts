@@ -3,8 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { generateApiKey } from '../auth/api-key';
 import { pageQuery, toPage, ZPage, ZPageInput } from '../lib/pagination';
-import { ZId, ZIdempotencyKey } from '../lib/schemas';
-import { idempotent } from '../lib/idempotency';
+import { ZId } from '../lib/schemas';
 import { orgProcedure, ROLES, router } from '../trpc';
 
 const SCOPES = ['inference', 'provisioning', 'read'] as const;
@@ -47,7 +46,6 @@ export const ZCreateApiKeyInput = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'is too long'),
   scopes: z.array(ZScope).min(1, 'must name at least one scope'),
   expiresAt: z.coerce.date().optional(),
-  idempotencyKey: ZIdempotencyKey,
 });
 
 export const apiKeyRouter = router({
@@ -59,39 +57,30 @@ export const apiKeyRouter = router({
       if (input.expiresAt && input.expiresAt <= ctx.now()) {
         throw new TRPCError({ code: 'BAD_REQUEST', message: 'expiresAt: must be in the future' });
       }
-      return idempotent(
-        ctx.db,
-        {
+      // No idempotency key here: replaying a create would have to store the secret.
+      return ctx.db.$transaction(async (tx) => {
+        const { secret, prefix, secretHash } = generateApiKey();
+        const key = await tx.apiKey.create({
+          data: {
+            organizationId: ctx.org.id,
+            createdById: ctx.actor.userId,
+            name: input.name,
+            prefix,
+            secretHash,
+            scopes: [...new Set(input.scopes)].map((s) => s.toUpperCase() as ApiKeyScope),
+            expiresAt: input.expiresAt ?? null,
+          },
+        });
+        await writeAudit(tx, {
           organizationId: ctx.org.id,
-          procedure: 'apiKey.create',
-          key: input.idempotencyKey,
-          input,
-        },
-        () =>
-          ctx.db.$transaction(async (tx) => {
-            const { secret, prefix, secretHash } = generateApiKey();
-            const key = await tx.apiKey.create({
-              data: {
-                organizationId: ctx.org.id,
-                createdById: ctx.actor.userId,
-                name: input.name,
-                prefix,
-                secretHash,
-                scopes: [...new Set(input.scopes)].map((s) => s.toUpperCase() as ApiKeyScope),
-                expiresAt: input.expiresAt ?? null,
-              },
-            });
-            await writeAudit(tx, {
-              organizationId: ctx.org.id,
-              actorUserId: ctx.actor.userId,
-              action: 'apiKey.create',
-              targetType: 'ApiKey',
-              targetId: key.id,
-              data: { name: key.name, prefix, scopes: key.scopes },
-            });
-            return { apiKey: toApiKey(key), secret };
-          }),
-      );
+          actorUserId: ctx.actor.userId,
+          action: 'apiKey.create',
+          targetType: 'ApiKey',
+          targetId: key.id,
+          data: { name: key.name, prefix, scopes: key.scopes },
+        });
+        return { apiKey: toApiKey(key), secret };
+      });
     }),
 
   list: orgProcedure({ roles: ROLES.admins, scope: null })

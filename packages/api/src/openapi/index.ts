@@ -1,0 +1,7 @@
+export {
+  generateOpenApiDocument,
+  type OpenApiDocument,
+  type OpenApiOperation,
+  type OpenApiOptions,
+  type RouterLike,
+} from './generate-openapi';
