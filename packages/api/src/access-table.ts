@@ -32,7 +32,9 @@ export function accessTable(): string {
       const { who, key } = describeAccess(p._def.meta?.access);
       return `| \`${name}\` | ${p._def.type} | ${who} | ${key} |`;
     });
-  return ['| procedure | type | users with role | API key |', '| --- | --- | --- | --- |', ...rows].join(
-    '\n',
-  );
+  return [
+    '| procedure | type | users with role | API key |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }

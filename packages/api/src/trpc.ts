@@ -4,7 +4,6 @@
 import type { ApiKeyScope, OrgKind, Role } from '@aigrid/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
-import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
 import { AUTH_FAILURE_MESSAGES, type ApiContext } from './context';
 import { countWrite } from './lib/rate-limit';
@@ -25,7 +24,12 @@ export type Access =
       orgKind?: OrgKind;
     };
 
-export type Meta = OpenApiMeta & { access?: Access };
+export interface Meta {
+  access?: Access;
+  /** For the OpenAPI document. */
+  summary?: string;
+  description?: string;
+}
 
 const t = initTRPC
   .context<ApiContext>()

@@ -3,6 +3,7 @@
 // `POST /api/trpc/<path>` with the body `{"json": input}`, and answers are
 // `{"result":{"data":{"json": output}}}` (superjson's envelope). Input and output schemas come from
 // the procedures' zod schemas, so the document cannot drift from the code.
+import { describeAccess } from '../access-table';
 import { z } from 'zod';
 import type { Access, Meta } from '../trpc';
 
@@ -152,35 +153,9 @@ function inputIsOptional(inputs: unknown[]): boolean {
   });
 }
 
-const ROLE_NAMES: Record<string, string> = {
-  OWNER: 'owner',
-  ADMIN: 'admin',
-  MEMBER: 'member',
-  BILLING: 'billing',
-};
-
-function describeAccess(access: Access | undefined): string {
-  if (!access) return 'Access: not declared.';
-  switch (access.kind) {
-    case 'public':
-      return 'Access: anyone, signed in or not.';
-    case 'user':
-      return 'Access: any signed-in user (session cookie); API keys cannot call it.';
-    case 'org': {
-      const roles = (access.roles ?? []).map((r) => ROLE_NAMES[r] ?? r.toLowerCase()).join(', ');
-      const key = access.scope
-        ? `API keys with the \`${access.scope.toLowerCase()}\` scope${access.scope === 'READ' ? ' (or `provisioning`)' : ''}`
-        : 'no API keys (signed-in users only)';
-      const kind = access.orgKind
-        ? ` The organisation must be a ${access.orgKind.toLowerCase()}.`
-        : '';
-      return `Access: members of the caller’s organisation with role ${roles}; ${key}.${kind}`;
-    }
-    default:
-      return (access as { kind: string }).kind === 'platform'
-        ? 'Access: platform administrators only (signed-in users); API keys cannot call it.'
-        : `Access: ${(access as { kind: string }).kind} (see x-aigrid-access).`;
-  }
+function accessLine(access: Access | undefined): string {
+  const { who, key } = describeAccess(access);
+  return `Access: ${who}; API keys: ${key}.`;
 }
 
 function securityFor(access: Access | undefined): Record<string, string[]>[] {
@@ -301,8 +276,8 @@ export function generateOpenApiDocument(router: RouterLike, opts: OpenApiOptions
         : `POST ${endpoint}/${path} with the JSON body {"json": input}`;
     const operation: OpenApiOperation = {
       operationId: id,
-      summary: def.meta?.openapi?.summary ?? `${path} (${def.type})`,
-      description: [def.meta?.openapi?.description, `Call: ${call}.`, describeAccess(access)]
+      summary: def.meta?.summary ?? `${path} (${def.type})`,
+      description: [def.meta?.description, `Call: ${call}.`, accessLine(access)]
         .filter(Boolean)
         .join('\n\n'),
       tags: [tag],
