@@ -42,10 +42,13 @@ const t = initTRPC
         ...shape,
         message: zod ? formatZodError(zod) : shape.message,
         data: {
-          ...shape.data,
-          stack: undefined,
-          issues: zod?.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-          retryAfterSeconds: error.cause instanceof RetryAfter ? error.cause.seconds : undefined,
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          ...(zod
+            ? { issues: zod.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) }
+            : {}),
+          ...(error.cause instanceof RetryAfter ? { retryAfterSeconds: error.cause.seconds } : {}),
         },
       };
     },
