@@ -12,7 +12,7 @@ import { startGrid, type Grid } from '@aigrid/infra/grid';
 import { freePort } from '@aigrid/infra/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAigridClient, signInWithPassword, signUp, type AigridClient } from './client';
-import { AigridError } from './errors';
+import { AigridError, toAigridError } from './errors';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.join(here, '../bin/aigrid.mjs');
@@ -97,7 +97,7 @@ async function signedUp(kind: 'OPERATOR' | 'DEVELOPER', organizationName: string
     kind,
   });
   const sessionToken = await signInWithPassword({ url, email, password: PASSWORD });
-  return { email, organizationId, client: createAigridClient({ url, sessionToken }) };
+  return { email, organizationId, sessionToken, client: createAigridClient({ url, sessionToken }) };
 }
 
 const ENDPOINT_INPUT = {
@@ -129,6 +129,30 @@ describe('over HTTP', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.paths).toHaveProperty(['/api/trpc/endpoint.create', 'post']);
     expect(doc.paths).toHaveProperty(['/api/trpc/site.list', 'get']);
+  });
+
+  it('limits writes per caller with 429 and a retry-after header', async () => {
+    const { client, organizationId, sessionToken } = await signedUp('DEVELOPER', 'Busy Writers');
+    let limited: AigridError | undefined;
+    for (let i = 0; i < 130 && !limited; i += 1) {
+      await client.org.update.mutate({ name: `Busy Writers ${i}` }).catch((err: unknown) => {
+        limited = toAigridError(err);
+      });
+    }
+    expect(limited?.code).toBe('TOO_MANY_REQUESTS');
+    expect(limited?.details.retryAfterSeconds).toBeGreaterThan(0);
+    // The same over plain HTTP: the status and the header.
+    const res = await fetch(`${url}/api/trpc/org.update`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        cookie: `next-auth.session-token=${sessionToken}`,
+        'x-aigrid-org': organizationId,
+      },
+      body: JSON.stringify({ json: { name: 'One more' } }),
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('refuses a wrong password with a clear error', async () => {
