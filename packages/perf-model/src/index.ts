@@ -1,0 +1,2 @@
+export * from './gpu-specs';
+export * from './engine-model';
