@@ -3,3 +3,4 @@ export { createApiContext, type ApiContext, type Principal, DEFAULT_LIMITS } fro
 export { createCallerFactory, RetryAfter, type Access, type Meta } from './trpc';
 export { generateApiKey, hashApiKey, findApiKey } from './auth/api-key';
 export { generateOpenApiDocument } from './openapi/generate-openapi';
+export * from './agent/index';

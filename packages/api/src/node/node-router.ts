@@ -47,7 +47,8 @@ async function issueToken(
   const { token, tokenHash } = generateEnrolmentToken();
   const updated = await tx.node.update({
     where: { id: node.id },
-    data: { enrolmentTokenHash: tokenHash, enrolledAt: null },
+    // A new token also cuts off the agent enrolled with the old one.
+    data: { enrolmentTokenHash: tokenHash, enrolledAt: null, agentSecretHash: null },
     include: nodeInclude,
   });
   await writeAudit(tx, {
