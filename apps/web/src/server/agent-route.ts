@@ -1,16 +1,12 @@
 // Shared handling of the agent routes: JSON in, the agent's result out as JSON.
 import { bearerToken, type AgentResult } from '@aigrid/api';
+import type { Db } from '@aigrid/db';
 import { NextResponse } from 'next/server';
 import { db } from './db';
 
 export async function agentRoute<T>(
   req: Request,
-  handle: (
-    db: ReturnType<typeof db>,
-    token: string | null,
-    body: unknown,
-    now: Date,
-  ) => Promise<AgentResult<T>>,
+  handle: (db: Db, token: string | null, body: unknown, now: Date) => Promise<AgentResult<T>>,
 ): Promise<Response> {
   let body: unknown;
   try {
