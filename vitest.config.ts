@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'apps/*/src/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
       'packages/*/src/**/*.test.ts',
       'workflows/{src,test}/**/*.test.ts',
       'infra/dev/src/**/*.test.ts',
