@@ -39,7 +39,7 @@ async function main(): Promise<number> {
     return 2;
   }
   logger.level = env.LOG_LEVEL;
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('ERROR') });
   let agent;
   try {
     agent = await runAgent(env, log);

@@ -14,12 +14,15 @@ import { startProcess, waitFor, type ManagedProcess } from './services/process';
 import { REPO_ROOT } from './services/paths';
 import { startTemporalDevServer } from './services/temporal';
 import { buildWebIfChanged } from './web-build';
+import { startDemoAgents } from './demo-agents';
 
 export interface GridOptions {
   env: DevEnv;
   /** `production` builds once and runs `next start`; `development` runs `next dev`. */
   webMode: 'production' | 'development';
   seed: boolean;
+  /** Start an agent with the simulated engine for every node of the demo grid. */
+  agents?: boolean;
   log: (line: string) => void;
   /** Output of child processes; quiet by default except for errors. */
   childLog?: (name: string, line: string) => void;
@@ -151,7 +154,29 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
       opts.webMode === 'production' ? 60_000 : 180_000,
       Promise.race([web.exited, worker.exited]),
     );
-    const exited = Promise.race([worker, web, ...services].map((p) => p.exited.then(() => p.name)));
+    const agents: ManagedProcess[] = [];
+    if (opts.agents) {
+      const prisma = createPrismaClient(databaseUrl);
+      try {
+        agents.push(
+          ...(await startDemoAgents({
+            db: prisma,
+            dataDir: env.AIGRID_DATA_DIR,
+            controlPlaneUrl: `http://127.0.0.1:${env.WEB_PORT}`,
+            temporalAddress,
+            env: shared,
+            childLog,
+          })),
+        );
+      } finally {
+        await prisma.$disconnect();
+      }
+      for (const agent of agents) stoppers.push({ name: agent.name, stop: () => agent.stop() });
+      log(`started ${agents.length} node agents with the simulated engine`);
+    }
+    const exited = Promise.race(
+      [worker, web, ...agents, ...services].map((p) => p.exited.then(() => p.name)),
+    );
     return { webUrl, databaseUrl, temporalAddress, temporalUiUrl, exited, stop };
   } catch (err) {
     await stop();

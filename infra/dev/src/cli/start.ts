@@ -24,7 +24,13 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   const env = parseDevEnv();
-  grid = await startGrid({ env, webMode: dev ? 'development' : 'production', seed: true, log });
+  grid = await startGrid({
+    env,
+    webMode: dev ? 'development' : 'production',
+    seed: true,
+    agents: true,
+    log,
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   log(`
 AI Grid is running (ready in ${seconds} s)

@@ -48,6 +48,9 @@ const NORDTEL_SITES: SiteSeed[] = [
   },
 ];
 
+/** The demo grid's nodes: `npm start` runs an agent with the simulated engine for each. */
+export const DEMO_NODE_NAMES = NORDTEL_SITES.flatMap((s) => s.nodes.map((n) => n.name));
+
 export async function seedDemo(db: Db) {
   await seedCatalogue(db);
 
