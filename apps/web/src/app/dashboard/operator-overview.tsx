@@ -1,5 +1,18 @@
 import { db } from '@/server/db';
 
+/** Three missed heartbeats. */
+const STALE_MS = 15_000;
+
+/** The newest health sample of each node. */
+async function latestHealth(nodeIds: string[]) {
+  const rows = await db().nodeHealth.findMany({
+    where: { nodeId: { in: nodeIds } },
+    orderBy: { at: 'desc' },
+    distinct: ['nodeId'],
+  });
+  return new Map(rows.map((r) => [r.nodeId, r]));
+}
+
 export async function OperatorOverview({ organizationId }: { organizationId: string }) {
   const [sites, nodes, offers] = await Promise.all([
     db().site.findMany({
@@ -15,6 +28,8 @@ export async function OperatorOverview({ organizationId }: { organizationId: str
     db().offer.count({ where: { organizationId } }),
   ]);
   const gpus = nodes.reduce((sum, n) => sum + n.gpuCount, 0);
+  const latest = await latestHealth(nodes.map((n) => n.id));
+  const now = Date.now();
   return (
     <div className="grid">
       <section className="panel" aria-labelledby="sites-heading">
@@ -69,6 +84,7 @@ export async function OperatorOverview({ organizationId }: { organizationId: str
                 <th>Site</th>
                 <th>GPUs</th>
                 <th>Status</th>
+                <th>Load</th>
               </tr>
             </thead>
             <tbody>
@@ -79,7 +95,23 @@ export async function OperatorOverview({ organizationId }: { organizationId: str
                   <td>
                     {n.gpuCount} × {n.gpuTypeId}
                   </td>
-                  <td className={`status-${n.status}`}>{n.status.toLowerCase()}</td>
+                  <td className={`status-${n.status}`}>
+                    {n.status.toLowerCase()}
+                    {n.lastHeartbeatAt && now - n.lastHeartbeatAt.getTime() > STALE_MS && (
+                      <span className="muted">
+                        {' '}
+                        · no heartbeat for {Math.round(
+                          (now - n.lastHeartbeatAt.getTime()) / 1000,
+                        )}{' '}
+                        s
+                      </span>
+                    )}
+                  </td>
+                  <td className="muted">
+                    {latest.get(n.id)
+                      ? `${latest.get(n.id)!.requestsRunning} running · ${latest.get(n.id)!.requestsWaiting} queued · KV ${Math.round(latest.get(n.id)!.kvCacheUsage * 100)}%`
+                      : '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>
