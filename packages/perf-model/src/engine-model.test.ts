@@ -34,3 +34,27 @@ describe('replicaPerf', () => {
     expect(replicaPerf('L40S', 4, { parametersB: 70.6 }).fits).toBe(true);
   });
 });
+
+describe('replicaPerf, refined', () => {
+  it('reads the weights once per mixed step: decoding alongside a prefill chunk is nearly free', () => {
+    const perf = replicaPerf('L40S', 1, llama8b);
+    const mixed = perf.stepMs(32, 1000, 1024);
+    expect(mixed).toBeLessThan(perf.prefillMs(1024) + 0.5 * perf.decodeStepMs(32, 1000));
+    expect(perf.stepMs(0, 0, 0)).toBe(0);
+  });
+
+  it('runs FP8 weights on FP8 tensor cores and halves the bytes read per step', () => {
+    const bf16 = replicaPerf('H100', 1, llama8b);
+    const fp8 = replicaPerf('H100', 1, { ...llama8b, bytesPerParam: 1 });
+    expect(fp8.decodeStepMs(1, 512)).toBeLessThan(0.7 * bf16.decodeStepMs(1, 512));
+    expect(fp8.prefillMs(4096)).toBeLessThan(0.6 * bf16.prefillMs(4096));
+    expect(fp8.kvCapacityTokens).toBeGreaterThan(bf16.kvCapacityTokens);
+  });
+
+  it('pays for tensor parallelism: two GPUs are faster than one but less than twice', () => {
+    const one = replicaPerf('L40S', 1, llama8b);
+    const two = replicaPerf('L40S', 2, llama8b);
+    expect(two.prefillMs(4096)).toBeLessThan(one.prefillMs(4096));
+    expect(two.prefillMs(4096)).toBeGreaterThan(0.5 * one.prefillMs(4096));
+  });
+});

@@ -8,6 +8,8 @@ export interface GpuSpec {
   bandwidthGBps: number;
   /** Peak dense BF16 tensor throughput in TFLOPS. */
   bf16Tflops: number;
+  /** Peak dense FP8 tensor throughput in TFLOPS, on GPUs that have FP8 tensor cores. */
+  fp8Tflops?: number;
   source: string;
 }
 
@@ -17,7 +19,9 @@ export const GPU_SPECS: Record<string, GpuSpec> = {
     memoryGb: 80,
     bandwidthGBps: 3350,
     bf16Tflops: 989,
-    source: 'NVIDIA H100 Tensor Core GPU data sheet (SXM5: 3.35 TB/s HBM3, 989 TFLOPS BF16 dense)',
+    fp8Tflops: 1979,
+    source:
+      'NVIDIA H100 Tensor Core GPU data sheet (SXM5: 3.35 TB/s HBM3, 989 TFLOPS BF16 / 1,979 FP8 dense)',
   },
   A100: {
     id: 'A100',
@@ -31,7 +35,8 @@ export const GPU_SPECS: Record<string, GpuSpec> = {
     memoryGb: 48,
     bandwidthGBps: 864,
     bf16Tflops: 362,
-    source: 'NVIDIA L40S data sheet (48 GB GDDR6, 864 GB/s, 362 TFLOPS BF16 dense)',
+    fp8Tflops: 733,
+    source: 'NVIDIA L40S data sheet (48 GB GDDR6, 864 GB/s, 362 TFLOPS BF16 / 733 FP8 dense)',
   },
   'RTX-PRO-6000': {
     id: 'RTX-PRO-6000',
@@ -53,6 +58,7 @@ export const GPU_SPECS: Record<string, GpuSpec> = {
     memoryGb: 24,
     bandwidthGBps: 300,
     bf16Tflops: 121,
-    source: 'NVIDIA L4 data sheet (24 GB GDDR6, 300 GB/s, 121 TFLOPS BF16 dense)',
+    fp8Tflops: 242,
+    source: 'NVIDIA L4 data sheet (24 GB GDDR6, 300 GB/s, 121 TFLOPS BF16 / 242 FP8 dense)',
   },
 };

@@ -1,2 +1,3 @@
 export * from './gpu-specs';
 export * from './engine-model';
+export * from './calibration';
