@@ -79,11 +79,14 @@ export async function runAgent(env: AgentEnv, log: Log): Promise<RunningAgent> {
   const state = await identity(env, log);
   const gpus = detectGpus({ gpuTypeId: env.AIGRID_GPU_TYPE, gpuCount: env.AIGRID_GPU_COUNT });
   // Check the credential before starting anything: a revoked agent must not run a worker.
+  let beatNow: () => void = () => {};
   const supervisor = new EngineSupervisor({
     command: env.AIGRID_ENGINE_COMMAND,
     timeScale: env.AIGRID_ENGINE_TIME_SCALE,
     portBase: env.AIGRID_ENGINE_PORT_BASE,
     log: (msg, data) => log('warn', msg, data),
+    // A crash is reported at once, not at the next periodic heartbeat.
+    onCrash: () => beatNow(),
   });
   const reporter = new HealthReporter(state.nodeId, supervisor);
   await sendHeartbeat(state.controlPlaneUrl, state.agentSecret, await reporter.collect());
@@ -115,7 +118,7 @@ export async function runAgent(env: AgentEnv, log: Log): Promise<RunningAgent> {
     await stop('worker-failed');
   });
 
-  const timer = setInterval(() => {
+  const beat = () => {
     void (async () => {
       try {
         await sendHeartbeat(state.controlPlaneUrl, state.agentSecret, await reporter.collect());
@@ -130,7 +133,9 @@ export async function runAgent(env: AgentEnv, log: Log): Promise<RunningAgent> {
         }
       }
     })();
-  }, state.heartbeatIntervalMs);
+  };
+  beatNow = beat;
+  const timer = setInterval(beat, state.heartbeatIntervalMs);
 
   log('info', 'agent running', { nodeId: state.nodeId, taskQueue: state.taskQueue });
   return { nodeId: state.nodeId, taskQueue: state.taskQueue, supervisor, stop, done };

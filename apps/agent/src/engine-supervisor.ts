@@ -28,6 +28,8 @@ export interface SupervisorOptions {
   timeScale: number;
   portBase: number;
   log: (msg: string, data?: Record<string, unknown>) => void;
+  /** Called when an engine dies on its own, so that the control plane hears at once. */
+  onCrash?: (replicaId: string) => void;
 }
 
 interface Engine {
@@ -48,6 +50,14 @@ function simulatedEngineBin(): string {
     path.dirname(require.resolve('@aigrid/engine-sim/package.json')),
     'bin/engine-sim.mjs',
   );
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -91,7 +101,13 @@ export class EngineSupervisor {
       stopping: false,
     };
     this.engines.set(spec.replicaId, engine);
-    this.spawn(engine);
+    try {
+      this.spawn(engine);
+    } catch (err) {
+      // A retry must try again, not find a half-registered engine.
+      this.engines.delete(spec.replicaId);
+      throw err;
+    }
     return this.get(spec.replicaId)!;
   }
 
@@ -117,8 +133,10 @@ export class EngineSupervisor {
     const child = engine.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    // The engine runs in its own process group: a command line such as `sh -c 'vllm serve …'`
+    // must not leave its children behind.
+    signalGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
   }
@@ -150,10 +168,9 @@ export class EngineSupervisor {
     const child = this.opts.command
       ? spawn(
           'sh',
-          ['-c', this.opts.command.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m)],
-          {
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
+          // `exec`: the engine replaces the shell, so stopping waits for the engine itself.
+          ['-c', `exec ${this.opts.command.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m)}`],
+          { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
         )
       : spawn(
           process.execPath,
@@ -172,7 +189,7 @@ export class EngineSupervisor {
             '--time-scale',
             String(this.opts.timeScale),
           ],
-          { stdio: ['ignore', 'pipe', 'pipe'] },
+          { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
         );
     engine.child = child;
     child.stdout?.resume();
@@ -193,6 +210,7 @@ export class EngineSupervisor {
         signal,
         backoffMs,
       });
+      this.opts.onCrash?.(spec.replicaId);
       engine.restartTimer = setTimeout(() => {
         if (!engine.stopping) this.spawn(engine);
       }, backoffMs);

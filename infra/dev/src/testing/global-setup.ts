@@ -29,13 +29,20 @@ export default async function setup() {
       process.env.AIGRID_TEST_PG_ADMIN_URL = started.pg.adminUrl;
     }
     if (!process.env.AIGRID_TEST_TEMPORAL_ADDRESS) {
-      started.temporal = await startTemporalDevServer({
-        port: await freePort(),
-        portSetting: 'test Temporal port',
-        log: (line) => {
-          if (/error|fatal/i.test(line)) process.stderr.write(`[temporal] ${line}\n`);
-        },
-      });
+      // Other processes may take a port between our pick and the server's bind: try again.
+      for (let attempt = 1; !started.temporal; attempt += 1) {
+        try {
+          started.temporal = await startTemporalDevServer({
+            port: await freePort(),
+            portSetting: 'test Temporal port',
+            log: (line) => {
+              if (/error|fatal/i.test(line)) process.stderr.write(`[temporal] ${line}\n`);
+            },
+          });
+        } catch (err) {
+          if (attempt >= 3) throw err;
+        }
+      }
       process.env.AIGRID_TEST_TEMPORAL_ADDRESS = started.temporal.address;
     }
     const adminUrl = process.env.AIGRID_TEST_PG_ADMIN_URL;
