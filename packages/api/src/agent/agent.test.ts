@@ -103,6 +103,51 @@ describe('agent enrolment and heartbeats', () => {
     expect(drained).toEqual({ ok: true, value: { status: 'DRAINING', drainRequested: true } });
   });
 
+  it('records the URL of each replica it runs, for replicas placed on that node only', async () => {
+    const a = await newNode('fra9-gpu-6');
+    const b = await newNode('fra9-gpu-7');
+    const e = await enrolAgent(
+      t.prisma,
+      a.enrolmentToken,
+      { gpus: { gpuTypeId: 'L40S', gpuCount: 4 } },
+      new Date(),
+    );
+    if (!e.ok) throw new Error(e.message);
+    const endpoint = await t.prisma.endpoint.create({
+      data: {
+        organizationId: f.acme.id,
+        name: 'replica-urls',
+        modelId: 'llama-3.1-8b-instruct',
+        sloTtftP95Ms: 300,
+        jurisdictions: ['EU'],
+        expectedRps: 1,
+      },
+    });
+    const mine = await t.prisma.replica.create({
+      data: { endpointId: endpoint.id, nodeId: a.node.id, gpuCount: 1, idempotencyKey: 'mine' },
+    });
+    const other = await t.prisma.replica.create({
+      data: { endpointId: endpoint.id, nodeId: b.node.id, gpuCount: 1, idempotencyKey: 'other' },
+    });
+    const replicas = [mine, other].map((r) => ({
+      replicaId: r.id,
+      modelId: 'llama-3.1-8b-instruct',
+      url: 'http://10.0.0.9:18000',
+      healthy: true,
+    }));
+    const reply = await ingestHeartbeat(
+      t.prisma,
+      e.value.agentSecret,
+      beat(a.node.id, { replicas }),
+      new Date(),
+    );
+    expect(reply.ok).toBe(true);
+    expect((await t.prisma.replica.findUniqueOrThrow({ where: { id: mine.id } })).url).toBe(
+      'http://10.0.0.9:18000',
+    );
+    expect((await t.prisma.replica.findUniqueOrThrow({ where: { id: other.id } })).url).toBeNull();
+  });
+
   it('reports an unhealthy engine as degraded', async () => {
     const { node, enrolmentToken } = await newNode('fra9-gpu-2');
     const e = await enrolAgent(

@@ -59,6 +59,13 @@ export async function ingestHeartbeat(
         : 'DEGRADED';
   await db.$transaction(async (tx) => {
     await tx.node.update({ where: { id: node.id }, data: { lastHeartbeatAt: now, status } });
+    // Where each running replica answers; only replicas placed on this very node are touched.
+    for (const r of hb.replicas) {
+      await tx.replica.updateMany({
+        where: { id: r.replicaId, nodeId: node.id, OR: [{ url: null }, { url: { not: r.url } }] },
+        data: { url: r.url },
+      });
+    }
     const last = await tx.nodeHealth.findFirst({
       where: { nodeId: node.id },
       orderBy: { at: 'desc' },
