@@ -2,13 +2,12 @@
 // node's task queue starting the simulated engine, crash recovery, and revocation.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDevEnv } from '@aigrid/infra/env';
-import { startGrid, type Grid } from '@aigrid/infra/grid';
-import { freePort } from '@aigrid/infra/services';
+import type { Grid } from '@aigrid/infra/grid';
+import { startThrowawayGrid } from '@aigrid/infra/throwaway-grid';
 import { createAigridClient, signInWithPassword, signUp, type AigridClient } from '@aigrid/sdk';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
@@ -28,16 +27,8 @@ let workerRun: Promise<void>;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'aigrid-agent-'));
-  chmodSync(dir, 0o755);
-  const env = parseDevEnv({
-    AIGRID_DATA_DIR: dir,
-    AIGRID_PG_PORT: String(await freePort()),
-    TEMPORAL_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    WEB_PORT: String(await freePort()),
-  });
-  grid = await startGrid({ env, webMode: 'production', seed: true, log: () => {} });
+  dir = mkdtempSync(path.join(tmpdir(), 'aigrid-agent-state-'));
+  grid = await startThrowawayGrid({ name: 'agent' });
   const email = `ops-${randomBytes(4).toString('hex')}@example.test`;
   await signUp({
     url: grid.webUrl,

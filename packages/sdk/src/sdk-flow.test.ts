@@ -3,13 +3,12 @@
 // when the web app's sources changed, which can take a minute or two).
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDevEnv } from '@aigrid/infra/env';
-import { startGrid, type Grid } from '@aigrid/infra/grid';
-import { freePort } from '@aigrid/infra/services';
+import type { Grid } from '@aigrid/infra/grid';
+import { startThrowawayGrid } from '@aigrid/infra/throwaway-grid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAigridClient, signInWithPassword, signUp, type AigridClient } from './client';
 import { AigridError, toAigridError } from './errors';
@@ -19,37 +18,17 @@ const BIN = path.join(here, '../bin/aigrid.mjs');
 const PASSWORD = 'grid-pass-2468';
 
 let grid: Grid | undefined;
-let dataDir: string;
 let configDir: string;
 let url: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'aigrid-sdk-'));
   configDir = mkdtempSync(path.join(tmpdir(), 'aigrid-sdk-config-'));
-  // PostgreSQL runs as its own user when we are root: it must be able to enter the folder.
-  chmodSync(dataDir, 0o755);
-  const env = parseDevEnv({
-    AIGRID_DATA_DIR: dataDir,
-    AIGRID_PG_PORT: String(await freePort()),
-    TEMPORAL_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    WEB_PORT: String(await freePort()),
-  });
-  grid = await startGrid({
-    env,
-    webMode: 'production',
-    seed: true,
-    log: (line) => process.stdout.write(`[grid] ${line}\n`),
-    childLog: (name, line) => {
-      if (/error|fatal|panic/i.test(line)) process.stdout.write(`[${name}] ${line}\n`);
-    },
-  });
+  grid = await startThrowawayGrid({ name: 'sdk', verbose: true });
   url = grid.webUrl;
 }, 300_000);
 
 afterAll(async () => {
   await grid?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
   rmSync(configDir, { recursive: true, force: true });
 }, 60_000);
 

@@ -4,15 +4,15 @@
 // time, from signed-in users). Writes are limited to 120 a minute per user, so they go round
 // several users and are paced to stay at or under 100 per user per minute.
 // Writes bench-results/api.json.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAigridClient, signInWithPassword, signUp, type AigridClient } from '@aigrid/sdk';
-import { parseDevEnv } from '../env';
-import { startGrid, type Grid } from '../grid';
-import { freePort, REPO_ROOT } from '../services';
+import type { Grid } from '../grid';
+import { REPO_ROOT } from '../services';
+import { startThrowawayGrid } from '../throwaway-grid';
 
 const N = 300;
 const WARM_UP = 30;
@@ -67,26 +67,9 @@ async function signedUpUser(url: string, i: number): Promise<AigridClient> {
   return createAigridClient({ url, sessionToken });
 }
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'aigrid-bench-api-'));
-chmodSync(dataDir, 0o755);
 let grid: Grid | undefined;
 try {
-  const env = parseDevEnv({
-    AIGRID_DATA_DIR: dataDir,
-    AIGRID_PG_PORT: String(await freePort()),
-    TEMPORAL_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    WEB_PORT: String(await freePort()),
-  });
-  grid = await startGrid({
-    env,
-    webMode: 'production',
-    seed: true,
-    log: (line) => console.log(`[grid] ${line}`),
-    childLog: (name, line) => {
-      if (/error|fatal|panic/i.test(line)) console.log(`[${name}] ${line}`);
-    },
-  });
+  grid = await startThrowawayGrid({ name: 'bench-api', verbose: true });
   const url = grid.webUrl;
 
   const writers: AigridClient[] = [];
@@ -160,5 +143,4 @@ try {
   );
 } finally {
   await grid?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }
