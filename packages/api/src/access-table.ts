@@ -16,7 +16,11 @@ export function describeAccess(access: Access | undefined): { who: string; key: 
       return { who: 'platform admins', key: 'refused' };
     case 'org': {
       const roles = access.roles.map((r) => r.toLowerCase()).join(', ');
-      const kind = access.orgKind ? ` of an ${access.orgKind.toLowerCase()} organisation` : '';
+      const kind = access.orgKind
+        ? access.orgKind === 'OPERATOR'
+          ? ' of an operator organisation'
+          : ' of a developer organisation'
+        : '';
       return {
         who: `${roles}${kind}`,
         key: access.scope ? `\`${access.scope.toLowerCase()}\` scope` : 'refused',

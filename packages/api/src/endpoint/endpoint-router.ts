@@ -16,6 +16,7 @@ import {
   ZUpdateEndpointInput,
 } from './endpoint-schemas';
 import { createEndpoint, decommissionEndpoint, updateEndpoint } from './write-endpoint';
+import { previewEndpoint, ZPlacementPreview, ZPreviewEndpointInput } from './preview-endpoint';
 
 const read = orgProcedure({ roles: ROLES.any, scope: 'READ', orgKind: 'DEVELOPER' });
 const write = orgProcedure({ roles: ROLES.builders, scope: 'PROVISIONING', orgKind: 'DEVELOPER' });
@@ -24,6 +25,12 @@ const write = orgProcedure({ roles: ROLES.builders, scope: 'PROVISIONING', orgKi
 const EVENTS_SHOWN = 50;
 
 export const endpointRouter = router({
+  /** Where the endpoint would go, its latency per metro and its cost, or why it cannot be placed. */
+  preview: read
+    .input(ZPreviewEndpointInput)
+    .output(ZPlacementPreview)
+    .query(({ ctx, input }) => previewEndpoint(ctx.db, input, ctx.now())),
+
   /** Records the endpoint in PROVISIONING; nothing is placed yet. */
   create: write
     .input(ZCreateEndpointInput)
