@@ -4,7 +4,7 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   transpilePackages: ['@aigrid/api', '@aigrid/db', '@aigrid/placement', '@aigrid/workflows'],
-  serverExternalPackages: ['@node-rs/argon2', 'pg'],
+  serverExternalPackages: ['@node-rs/argon2', 'pg', 'highs'],
   typescript: { ignoreBuildErrors: true },
 };
 
