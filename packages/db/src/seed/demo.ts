@@ -68,16 +68,23 @@ export async function seedDemo(db: Db) {
   await upsertMembership(db, ops.id, nordtel.id, 'OWNER');
   const sites = [];
   for (const seed of NORDTEL_SITES) sites.push(await upsertSite(db, nordtel.id, seed));
-  const frankfurt = sites[0];
-  if (frankfurt && (await db.offer.count({ where: { siteId: frankfurt.id } })) === 0) {
+  // Offers: 70% of Frankfurt's L40S, 60% of Paris's H100, 80% of Ashburn's H100.
+  const offers = [
+    { gpuTypeId: 'L40S', gpuHour: 1_900_000n, mTokens: 150_000n, shareBp: 7_000 },
+    { gpuTypeId: 'H100', gpuHour: 3_900_000n, mTokens: 120_000n, shareBp: 6_000 },
+    { gpuTypeId: 'H100', gpuHour: 3_200_000n, mTokens: 100_000n, shareBp: 8_000 },
+  ];
+  for (const [i, site] of sites.entries()) {
+    const offer = offers[i];
+    if (!offer || (await db.offer.count({ where: { siteId: site.id } })) > 0) continue;
     await db.offer.create({
       data: {
         organizationId: nordtel.id,
-        siteId: frankfurt.id,
-        gpuTypeId: 'L40S',
-        pricePerGpuHourMicros: 1_900_000n,
-        pricePerMTokensMicros: 150_000n,
-        capacityShareBp: 7_000,
+        siteId: site.id,
+        gpuTypeId: offer.gpuTypeId,
+        pricePerGpuHourMicros: offer.gpuHour,
+        pricePerMTokensMicros: offer.mTokens,
+        capacityShareBp: offer.shareBp,
       },
     });
   }
