@@ -253,6 +253,37 @@ describe('the operator and developer flow through the SDK and the CLI', () => {
     const viaSdk = await developer.endpoint.get.query({ id: created.id });
     expect(got).toMatchObject(JSON.parse(JSON.stringify(viaSdk)) as Record<string, unknown>);
 
+    // The preview answers for every demand metro, or says why not; it reserves nothing.
+    const previewArgs = [
+      'endpoints',
+      'preview',
+      '--model',
+      'llama-3.1-8b-instruct',
+      '--slo-ttft-ms',
+      '300',
+      '--jurisdiction',
+      'EU',
+      '--metro',
+      'frankfurt=0.6',
+      '--metro',
+      'paris=0.4',
+      '--rps',
+      '5',
+    ];
+    const preview = await aigrid(...previewArgs, '--json');
+    expect(preview.code).toBe(0);
+    const placed = JSON.parse(preview.stdout) as {
+      feasible: boolean;
+      perMetro: { metroId: string }[];
+      reasons: { message: string }[];
+    };
+    expect(placed.perMetro.map((m) => m.metroId).sort()).toEqual(['frankfurt', 'paris']);
+    // Nodes of the throw-away grid have no agents, so nothing is healthy: the preview says so.
+    expect(placed.feasible).toBe(false);
+    expect(placed.reasons.length).toBeGreaterThan(0);
+    const previewText = await aigrid(...previewArgs);
+    expect(previewText.stdout).toMatch(/Not placeable as asked\.[\s\S]*Why not:/);
+
     const list = await aigrid('endpoints', 'list');
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/cli-chat +llama-3\.1-8b-instruct +provisioning/);

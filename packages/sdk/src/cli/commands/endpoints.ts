@@ -22,7 +22,7 @@ const ENDPOINT_STATUSES = [
   'DECOMMISSIONED',
 ] as const;
 
-function parseDemand(entries: string[]): { metroId: string; weight: number }[] {
+export function parseDemand(entries: string[]): { metroId: string; weight: number }[] {
   return entries.map((entry) => {
     const [metro, weightText, ...rest] = entry.split('=');
     const metroId = metro?.trim() ?? '';

@@ -2,6 +2,7 @@
 import type { Command } from '../framework';
 import { gpusList, metrosList, modelsList } from './catalogue';
 import { endpointsCreate, endpointsDelete, endpointsGet, endpointsList } from './endpoints';
+import { endpointsPreview } from './endpoints-preview';
 import { keysCreate, keysList, keysRevoke } from './keys';
 import { nodesDrain, nodesEnroll, nodesList } from './nodes';
 import { offersCreate, offersList } from './offers';
@@ -25,6 +26,7 @@ export const COMMANDS: Command[] = [
   nodesDrain,
   offersCreate,
   offersList,
+  endpointsPreview,
   endpointsCreate,
   endpointsList,
   endpointsGet,
