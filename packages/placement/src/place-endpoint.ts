@@ -4,7 +4,7 @@
 import { buildCandidates, type CandidateSet } from './build-candidates';
 import { explainInfeasible } from './explain-infeasible';
 import { costFigures, metroOutcomes, replicaList, type OutcomeOptions } from './assemble-result';
-import { resolveTuning, workloadOf } from './placement-defaults';
+import { resolveTuning, statsWithoutSolve, workloadOf } from './placement-defaults';
 import type { PlacementProblem } from './placement-problem';
 import { pruneTooFar } from './prune-candidates';
 import type { Workload } from './replica-profile';
@@ -84,17 +84,7 @@ export function invalidResult(request: PlacementRequest, problems: string[]): Pl
     reasons: problems.map((message) => ({ code: 'invalid-request', message })),
     excluded: [],
     alternatives: [],
-    stats: {
-      sites: request.grid.sites.length,
-      eligibleNodes: 0,
-      prunedTooFar: 0,
-      prunedDominated: 0,
-      screenedOut: 0,
-      candidateNodes: 0,
-      milpColumns: 0,
-      milpRows: 0,
-      solverStatus: 'invalid request',
-    },
+    stats: statsWithoutSolve(request.grid.sites.length, 'invalid request'),
   };
 }
 

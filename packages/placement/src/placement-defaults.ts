@@ -2,7 +2,7 @@
 import { DEFAULT_ENGINE_OPTIONS } from '@aigrid/perf-model';
 import { DEFAULT_RTT_MODEL } from './latency-model';
 import type { Workload } from './replica-profile';
-import type { EndpointSpec, PlacementTuning } from './types';
+import type { EndpointSpec, PlacementStats, PlacementTuning } from './types';
 
 /** Billing month: 365 × 24 / 12 hours. */
 export const HOURS_PER_MONTH = 730;
@@ -51,5 +51,20 @@ export function workloadOf(endpoint: EndpointSpec): Workload {
   return {
     promptTokens: prompt !== undefined && prompt > 0 ? prompt : DEFAULT_PROMPT_TOKENS,
     outputTokens: output !== undefined && output > 0 ? output : DEFAULT_OUTPUT_TOKENS,
+  };
+}
+
+/** Statistics of a result that needed no solve (invalid request, nothing to change). */
+export function statsWithoutSolve(sites: number, solverStatus: string): PlacementStats {
+  return {
+    sites,
+    eligibleNodes: 0,
+    prunedTooFar: 0,
+    prunedDominated: 0,
+    screenedOut: 0,
+    candidateNodes: 0,
+    milpColumns: 0,
+    milpRows: 0,
+    solverStatus,
   };
 }

@@ -8,7 +8,7 @@
 //   Otherwise the placement is solved again with the staying replicas fixed and a penalty on
 //   each new replica far above any price: fewest new replicas first, then the cheapest.
 import { evaluatePlacement, type PlacementEvaluation } from './evaluate-placement';
-import { resolveTuning, workloadOf } from './placement-defaults';
+import { resolveTuning, statsWithoutSolve, workloadOf } from './placement-defaults';
 import { runPlacement } from './place-endpoint';
 import { sizeReplica } from './replica-profile';
 import type { GridNode, GridSite, MetroOutcome, PlacementRequest, PlacementResult } from './types';
@@ -180,16 +180,9 @@ function asResult(
     reasons: [],
     excluded: [],
     alternatives: [],
-    stats: {
-      sites: request.grid.sites.length,
-      eligibleNodes: 0,
-      prunedTooFar: 0,
-      prunedDominated: 0,
-      screenedOut: 0,
-      candidateNodes: 0,
-      milpColumns: 0,
-      milpRows: 0,
-      solverStatus: 'unchanged: the running replicas meet the SLO',
-    },
+    stats: statsWithoutSolve(
+      request.grid.sites.length,
+      'unchanged: the running replicas meet the SLO',
+    ),
   };
 }

@@ -3,7 +3,7 @@
 import { writeAudit, type Db } from '@aigrid/db';
 import { ZEnrolInput } from './agent-schemas';
 import { generateAgentSecret, sha256 } from './agent-auth';
-import type { AgentResult } from './agent-result';
+import { invalidBody, type AgentResult } from './agent-result';
 
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 
@@ -32,12 +32,7 @@ export async function enrolAgent(
   }
   const parsed = ZEnrolInput.safeParse(body);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      status: 400,
-      message: `${issue?.path.join('.') || 'body'}: ${issue?.message}`,
-    };
+    return invalidBody(parsed.error);
   }
   const node = await db.node.findUnique({ where: { enrolmentTokenHash: sha256(token) } });
   if (!node || node.enrolledAt) {

@@ -3,7 +3,7 @@
 import type { Db, NodeStatus } from '@aigrid/db';
 import { ZHeartbeatInput } from './agent-schemas';
 import { sha256 } from './agent-auth';
-import type { AgentResult } from './agent-result';
+import { invalidBody, type AgentResult } from './agent-result';
 
 export const HEALTH_SAMPLE_MS = 15_000;
 
@@ -35,12 +35,7 @@ export async function ingestHeartbeat(
   }
   const parsed = ZHeartbeatInput.safeParse(body);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      status: 400,
-      message: `${issue?.path.join('.') || 'body'}: ${issue?.message}`,
-    };
+    return invalidBody(parsed.error);
   }
   const hb = parsed.data;
   if (hb.nodeId !== node.id) {
