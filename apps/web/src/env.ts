@@ -24,6 +24,12 @@ const ZWebEnv = z
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_NAME: z.string().min(1).default('Single sign-on'),
+    // Shared with the gateways, which present it to fetch the route snapshot. Set a random value
+    // (openssl rand -hex 32) in production, the same in the web app and every gateway.
+    AIGRID_GATEWAY_TOKEN: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .default('dev-gateway-token'),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];

@@ -1,0 +1,56 @@
+// Start-up recovery of a spool folder left by a previous process (stopped or killed). It finds
+// where shipping resumes (the cursor, or the oldest segment) and every request that began and
+// never ended: the process died while serving it. Each such request gets an `end` line with
+// status 0 (INTERRUPTED_STATUS) and zero tokens and bytes, so that it is billed as one event —
+// never lost, never counted twice: its id is the event's key, and no later `end` can come from a
+// process that is gone.
+import type { Logger } from 'pino';
+import { deleteSegmentsBefore, listSegments, readCursor } from './spool-files';
+import type { BeginLine, SpoolPos } from './spool-format';
+import { readSpool } from './spool-reader';
+
+export interface RecoveredSpool {
+  /** Where shipping resumes. */
+  from: SpoolPos;
+  /** Number for the new process's first segment (above every existing one). */
+  nextSegment: number;
+  /** Requests begun and never ended, oldest first. */
+  interrupted: BeginLine[];
+}
+
+const RECOVERY_READ_BYTES = 4 * 1024 * 1024;
+
+export async function recoverSpool(dir: string, log: Logger): Promise<RecoveredSpool> {
+  const segments = await listSegments(dir);
+  const last = segments.at(-1);
+  const cursor = await readCursor(dir);
+  const from = cursor ?? { segment: segments[0] ?? 1, offset: 0 };
+  const nextSegment = Math.max(last ?? 0, from.segment) + 1;
+  await deleteSegmentsBefore(dir, from.segment);
+  const open = new Map<string, BeginLine>();
+  let corrupt = 0;
+  if (last !== undefined) {
+    for (let pos = from; ;) {
+      const chunk = await readSpool(dir, pos, { segment: last, offset: null }, RECOVERY_READ_BYTES);
+      for (const { line } of chunk.entries) {
+        if (line.type === 'begin') {
+          if (!open.has(line.id)) open.set(line.id, line);
+        } else {
+          open.delete(line.id);
+        }
+      }
+      corrupt += chunk.corrupt;
+      if (chunk.next.segment === pos.segment && chunk.next.offset === pos.offset) break;
+      pos = chunk.next;
+    }
+  }
+  if (corrupt > 0) log.error({ dir, lines: corrupt }, 'metering spool lines do not parse; skipped');
+  const interrupted = [...open.values()];
+  if (interrupted.length > 0) {
+    log.warn(
+      { dir, requests: interrupted.length },
+      'requests interrupted by a gateway restart recorded with status 0',
+    );
+  }
+  return { from, nextSegment, interrupted };
+}
