@@ -11,6 +11,12 @@ const ZDevEnv = z.object({
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   WEB_PORT: port(3000),
+  GATEWAY_PORT: port(8080),
+  /** Shared secret of the control plane and its gateways; set your own outside this machine. */
+  AIGRID_GATEWAY_TOKEN: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .default('dev-gateway-token'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')

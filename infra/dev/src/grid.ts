@@ -1,6 +1,6 @@
 // Starts the whole grid on one machine: PostgreSQL and Temporal (embedded unless external ones
-// are configured), migrations, demo data, the Temporal worker and the web app. Used by
-// `npm start` and by the browser tests.
+// are configured), migrations, demo data, the Temporal worker, the web app and the inference
+// gateway. Used by `npm start` and by the browser tests.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,6 +30,8 @@ export interface GridOptions {
 
 export interface Grid {
   webUrl: string;
+  /** The OpenAI-compatible gateway (`${gatewayUrl}/v1`). */
+  gatewayUrl: string;
   databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl?: string;
@@ -53,6 +55,7 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
   try {
     // Fail fast, before starting anything, when a port we need is taken.
     await assertPortFree(env.WEB_PORT, 'WEB_PORT');
+    await assertPortFree(env.GATEWAY_PORT, 'GATEWAY_PORT');
     if (!env.TEMPORAL_ADDRESS) {
       await assertPortFree(env.TEMPORAL_PORT, 'TEMPORAL_PORT');
       await assertPortFree(env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT');
@@ -106,6 +109,7 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
     }
 
     const webUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.WEB_PORT}`;
+    const gatewayUrl = `http://127.0.0.1:${env.GATEWAY_PORT}`;
     const shared = {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -114,6 +118,9 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
       NEXTAUTH_URL: webUrl,
       NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? authSecret(env.AIGRID_DATA_DIR),
       NEXT_TELEMETRY_DISABLED: '1',
+      // The web app serves route snapshots to gateways and workflows ask them to refresh.
+      AIGRID_GATEWAY_URLS: gatewayUrl,
+      AIGRID_GATEWAY_TOKEN: env.AIGRID_GATEWAY_TOKEN,
       // The worker logs JSON; at the default level only what needs a look reaches the terminal.
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     };
@@ -154,6 +161,27 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
       opts.webMode === 'production' ? 60_000 : 180_000,
       Promise.race([web.exited, worker.exited]),
     );
+    const gateway = startNode(
+      'gateway',
+      ['--import', 'tsx', 'apps/gateway/src/main.ts'],
+      {
+        ...shared,
+        GATEWAY_PORT: String(env.GATEWAY_PORT),
+        GATEWAY_HOST: '127.0.0.1',
+        AIGRID_CONTROL_URL: `http://127.0.0.1:${env.WEB_PORT}`,
+        AIGRID_GATEWAY_SPOOL_DIR: path.join(env.AIGRID_DATA_DIR, 'gateway-spool'),
+        AIGRID_GATEWAY_SNAPSHOT_FILE: path.join(env.AIGRID_DATA_DIR, 'gateway-routes.json'),
+      },
+      childLog,
+    );
+    stoppers.push({ name: 'gateway', stop: () => gateway.stop() });
+    await waitFor(
+      'the gateway',
+      async () => (await fetch(`${gatewayUrl}/health`, { signal: AbortSignal.timeout(5_000) })).ok,
+      30_000,
+      gateway.exited,
+    );
+    log(`gateway ready at ${gatewayUrl}/v1`);
     const agents: ManagedProcess[] = [];
     if (opts.agents) {
       const prisma = createPrismaClient(databaseUrl);
@@ -175,9 +203,9 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
       log(`started ${agents.length} node agents with the simulated engine`);
     }
     const exited = Promise.race(
-      [worker, web, ...agents, ...services].map((p) => p.exited.then(() => p.name)),
+      [worker, web, gateway, ...agents, ...services].map((p) => p.exited.then(() => p.name)),
     );
-    return { webUrl, databaseUrl, temporalAddress, temporalUiUrl, exited, stop };
+    return { webUrl, gatewayUrl, databaseUrl, temporalAddress, temporalUiUrl, exited, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -27,6 +27,7 @@ export async function startThrowawayGrid(opts: ThrowawayGridOptions): Promise<Gr
       TEMPORAL_PORT: String(await freePort()),
       TEMPORAL_UI_PORT: String(await freePort()),
       WEB_PORT: String(opts.webPort ?? (await freePort())),
+      GATEWAY_PORT: String(await freePort()),
     });
     const grid = await startGrid({
       env,
