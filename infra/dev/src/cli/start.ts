@@ -37,6 +37,7 @@ AI Grid is running (ready in ${seconds} s)
 
   Web app         ${grid.webUrl}
   Health          ${grid.webUrl}/api/health
+  Gateway         ${grid.gatewayUrl}/v1   (OpenAI-compatible; metrics at ${grid.gatewayUrl}/metrics)
   Temporal        ${grid.temporalAddress}${grid.temporalUiUrl ? `   (UI ${grid.temporalUiUrl})` : ''}
   Database        ${grid.databaseUrl.replace(/:[^:@/]+@/, ':***@')}
 
