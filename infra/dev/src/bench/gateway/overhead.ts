@@ -1,0 +1,265 @@
+// Part 1 of `npm run bench:gateway`: the same streaming clients against one simulated engine,
+// directly and through the gateway (its own process), at 1, 64 and 256 concurrent streams.
+// Direct and gateway rounds alternate (D G, G D, …) so that drifts of a shared machine hit both.
+import { startChild } from './children';
+import type { EnginesConfig } from './engines-main';
+import {
+  ENDPOINT_NAME,
+  MODEL_ID,
+  benchSnapshot,
+  startGatewayChild,
+  type BenchGrid,
+  type SiteSpec,
+} from './bench-grid';
+import { snapshotPerf } from './replica-perf';
+import { percentile, round } from './stats';
+import { closedLoop, type StreamRequest, type StreamResult } from './stream-client';
+
+export const OVERHEAD = {
+  gpuTypeId: 'L40S',
+  timeScale: 1,
+  levels: [
+    { concurrency: 1, rounds: 4, roundMs: 3_000, maxTokens: 16 },
+    { concurrency: 64, rounds: 4, roundMs: 4_000, maxTokens: 64 },
+    { concurrency: 256, rounds: 4, roundMs: 5_000, maxTokens: 64 },
+  ],
+  promptWords: 120,
+};
+
+const SITE: SiteSpec = { id: 'fra-a', metroId: 'frankfurt', countryCode: 'DE' };
+const PROMPT = 'Summarise the operating manual of a point of presence in plain words. '.repeat(
+  OVERHEAD.promptWords / 12,
+);
+
+interface PathTotals {
+  ttfts: number[];
+  gatewayMs: number[];
+  /** First content token after the response headers (the engine sends headers at once). */
+  afterHeadersMs: number[];
+  headersMs: number[];
+  upstreamMs: number[];
+  /** Engine-side TTFT (vllm:time_to_first_token_seconds), summed over rounds. */
+  engineTtftSumS: number;
+  engineTtftCount: number;
+  tokens: number;
+  wallMs: number;
+  errors: number;
+  cpuMs: { engine: number; gateway: number; client: number };
+}
+
+const emptyTotals = (): PathTotals => ({
+  ttfts: [],
+  gatewayMs: [],
+  afterHeadersMs: [],
+  headersMs: [],
+  upstreamMs: [],
+  engineTtftSumS: 0,
+  engineTtftCount: 0,
+  tokens: 0,
+  wallMs: 0,
+  errors: 0,
+  cpuMs: { engine: 0, gateway: 0, client: 0 },
+});
+
+function add(t: PathTotals, run: { results: StreamResult[]; wallMs: number }) {
+  t.wallMs += run.wallMs;
+  for (const r of run.results) {
+    if (!r.ok) {
+      t.errors++;
+      continue;
+    }
+    t.ttfts.push(r.ttftMs!);
+    t.afterHeadersMs.push(r.ttftMs! - r.headersMs!);
+    t.headersMs.push(r.headersMs!);
+    if (r.upstreamMs !== null) t.upstreamMs.push(r.upstreamMs);
+    t.tokens += r.tokens;
+    if (r.gatewayMs !== null) t.gatewayMs.push(r.gatewayMs);
+  }
+}
+
+async function engineTtft(url: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) =>
+    Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    sum: value('vllm:time_to_first_token_seconds_sum'),
+    count: value('vllm:time_to_first_token_seconds_count'),
+  };
+}
+
+const clientCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+export interface OverheadOutcome {
+  results: Record<string, number>;
+  rows: (string | number)[][];
+}
+
+export async function runOverhead(
+  grid: BenchGrid,
+  log: (line: string) => void,
+): Promise<OverheadOutcome> {
+  const config: EnginesConfig = {
+    model: MODEL_ID,
+    gpuTypeId: OVERHEAD.gpuTypeId,
+    timeScale: OVERHEAD.timeScale,
+    maxNumSeqs: 256,
+    gpuMemoryUtilization: 0.9,
+    ids: [SITE.id],
+  };
+  const engines = await startChild<{ engines: { id: string; url: string }[] }>(
+    'engine',
+    'infra/dev/src/bench/gateway/engines-main.ts',
+    [JSON.stringify(config)],
+  );
+  const engineUrl = engines.ready.engines[0]!.url;
+  const snapshot = benchSnapshot(
+    grid,
+    [{ spec: SITE, url: engineUrl, perf: snapshotPerf(OVERHEAD.gpuTypeId, MODEL_ID, 256) }],
+    { frankfurt: { [grid.siteIds.get(SITE.id)!]: 1 } },
+    'frankfurt',
+  );
+  const gateway = await startGatewayChild(
+    grid,
+    'gateway',
+    snapshot,
+    'ours',
+    process.env.BENCH_GATEWAY_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_GATEWAY_CPU_PROF}`]
+      : [],
+  );
+  const results: Record<string, number> = {};
+  const rows: (string | number)[][] = [];
+  try {
+    const requestFor =
+      (via: 'direct' | 'gateway', maxTokens: number) =>
+      (client: number, n: number): StreamRequest => ({
+        url: via === 'direct' ? engineUrl : gateway.ready.url,
+        headers: via === 'direct' ? {} : { authorization: `Bearer ${grid.apiKey}` },
+        body: {
+          model: via === 'direct' ? MODEL_ID : ENDPOINT_NAME,
+          messages: [{ role: 'user', content: `Request ${n} from client ${client}. ${PROMPT}` }],
+          max_tokens: maxTokens,
+          ignore_eos: true,
+          stream: true,
+        },
+      });
+    log('overhead: warming up (both paths, 16 streams, 2 s each)');
+    for (const via of ['direct', 'gateway'] as const) {
+      await closedLoop({ concurrency: 16, durationMs: 2_000, next: requestFor(via, 16) });
+    }
+    for (const level of OVERHEAD.levels) {
+      const c = level.concurrency;
+      const totals = { direct: emptyTotals(), gateway: emptyTotals() };
+      for (let round_ = 0; round_ < level.rounds; round_++) {
+        const order =
+          round_ % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
+        for (const via of order) {
+          const cpu0 = { engine: engines.cpuMs(), gateway: gateway.cpuMs(), client: clientCpuMs() };
+          const e0 = await engineTtft(engineUrl);
+          const run = await closedLoop({
+            concurrency: c,
+            durationMs: level.roundMs,
+            next: requestFor(via, level.maxTokens),
+          });
+          const t = totals[via];
+          add(t, run);
+          t.cpuMs.engine += engines.cpuMs() - cpu0.engine;
+          t.cpuMs.gateway += gateway.cpuMs() - cpu0.gateway;
+          t.cpuMs.client += clientCpuMs() - cpu0.client;
+          const e1 = await engineTtft(engineUrl);
+          t.engineTtftSumS += e1.sum - e0.sum;
+          t.engineTtftCount += e1.count - e0.count;
+        }
+      }
+      const d = totals.direct;
+      const g = totals.gateway;
+      const tps = (t: PathTotals) => (t.tokens / t.wallMs) * 1000;
+      const p = (t: PathTotals, q: number) => percentile(t.ttfts, q);
+      results[`added_ttft_p50_ms_c${c}`] = round(p(g, 50) - p(d, 50));
+      results[`added_ttft_p99_ms_c${c}`] = round(p(g, 99) - p(d, 99));
+      results[`throughput_ratio_c${c}`] = round(tps(g) / tps(d), 3);
+      results[`direct_ttft_p50_ms_c${c}`] = round(p(d, 50));
+      results[`direct_ttft_p99_ms_c${c}`] = round(p(d, 99));
+      results[`gateway_ttft_p50_ms_c${c}`] = round(p(g, 50));
+      results[`gateway_ttft_p99_ms_c${c}`] = round(p(g, 99));
+      results[`direct_tokens_per_s_c${c}`] = round(tps(d), 0);
+      results[`gateway_tokens_per_s_c${c}`] = round(tps(g), 0);
+      results[`gateway_self_p50_ms_c${c}`] = round(percentile(g.gatewayMs, 50));
+      results[`gateway_self_p99_ms_c${c}`] = round(percentile(g.gatewayMs, 99));
+      results[`engine_ttft_mean_ms_direct_c${c}`] = round(
+        (d.engineTtftSumS / d.engineTtftCount) * 1000,
+      );
+      results[`engine_ttft_mean_ms_gateway_c${c}`] = round(
+        (g.engineTtftSumS / g.engineTtftCount) * 1000,
+      );
+      results[`headers_p50_ms_direct_c${c}`] = round(percentile(d.headersMs, 50));
+      results[`headers_p50_ms_gateway_c${c}`] = round(percentile(g.headersMs, 50));
+      results[`gateway_upstream_first_byte_p50_ms_c${c}`] = round(percentile(g.upstreamMs, 50));
+      results[`after_headers_p50_ms_direct_c${c}`] = round(percentile(d.afterHeadersMs, 50));
+      results[`after_headers_p50_ms_gateway_c${c}`] = round(percentile(g.afterHeadersMs, 50));
+      results[`engine_ttft_mean_ms_direct_c${c}`] = round(
+        (d.engineTtftSumS / d.engineTtftCount) * 1000,
+      );
+      results[`engine_ttft_mean_ms_gateway_c${c}`] = round(
+        (g.engineTtftSumS / g.engineTtftCount) * 1000,
+      );
+      results[`headers_p50_ms_direct_c${c}`] = round(percentile(d.headersMs, 50));
+      results[`headers_p50_ms_gateway_c${c}`] = round(percentile(g.headersMs, 50));
+      results[`gateway_upstream_first_byte_p50_ms_c${c}`] = round(percentile(g.upstreamMs, 50));
+      results[`after_headers_p50_ms_direct_c${c}`] = round(percentile(d.afterHeadersMs, 50));
+      results[`after_headers_p50_ms_gateway_c${c}`] = round(percentile(g.afterHeadersMs, 50));
+      results[`gateway_cpu_pct_c${c}`] = round((g.cpuMs.gateway / g.wallMs) * 100, 1);
+      results[`gateway_cpu_us_per_token_c${c}`] = round(
+        (g.cpuMs.gateway / Math.max(1, g.tokens)) * 1000,
+        1,
+      );
+      results[`engine_cpu_pct_direct_c${c}`] = round((d.cpuMs.engine / d.wallMs) * 100, 1);
+      results[`engine_cpu_pct_gateway_c${c}`] = round((g.cpuMs.engine / g.wallMs) * 100, 1);
+      results[`client_cpu_pct_gateway_c${c}`] = round((g.cpuMs.client / g.wallMs) * 100, 1);
+      results[`requests_direct_c${c}`] = d.ttfts.length;
+      results[`requests_gateway_c${c}`] = g.ttfts.length;
+      results[`errors_c${c}`] = d.errors + g.errors;
+      rows.push([
+        c,
+        d.ttfts.length,
+        g.ttfts.length,
+        round(p(d, 50)),
+        round(p(g, 50)),
+        results[`added_ttft_p50_ms_c${c}`]!,
+        round(p(d, 99)),
+        round(p(g, 99)),
+        results[`added_ttft_p99_ms_c${c}`]!,
+        round(tps(d), 0),
+        round(tps(g), 0),
+        results[`throughput_ratio_c${c}`]!,
+        results[`gateway_self_p50_ms_c${c}`]!,
+        results[`gateway_cpu_pct_c${c}`]!,
+      ]);
+      log(`overhead c${c}: ${JSON.stringify(rows.at(-1))}`);
+    }
+  } finally {
+    await gateway.stop();
+    await engines.stop();
+  }
+  return { results, rows };
+}
+
+export const OVERHEAD_HEAD = [
+  'streams',
+  'n direct',
+  'n gw',
+  'TTFT p50 direct',
+  'p50 gw',
+  'added p50',
+  'p99 direct',
+  'p99 gw',
+  'added p99',
+  'tok/s direct',
+  'tok/s gw',
+  'ratio',
+  'gw self p50',
+  'gw CPU %',
+];
