@@ -1,6 +1,7 @@
 // The worker's settings: the only place in this package that reads the environment.
 // Every setting has a default that works with the local dev stack (`npm start`).
 import { z } from 'zod';
+import { DEFAULT_CONTROL_SETTINGS, type ControlSettings } from './control-settings';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -36,6 +37,25 @@ const name = (what: string) =>
     message: `must be a ${what} name (letters, digits, '.', '_' or '-')`,
   });
 
+const positiveMs = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+const gatewayUrls = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((url) => url.trim().replace(/\/$/, '')))
+  .transform((urls) => urls.filter((url) => url !== ''))
+  .refine(
+    (urls) =>
+      urls.every((url) => {
+        try {
+          return ['http:', 'https:'].includes(new URL(url).protocol);
+        } catch {
+          return false;
+        }
+      }),
+    { message: 'must be comma-separated http(s) base URLs' },
+  );
+
 const WorkerEnvSchema = z.object({
   DATABASE_URL: setting(
     databaseUrl.default('postgresql://postgres:postgres@127.0.0.1:55432/aigrid'),
@@ -46,6 +66,14 @@ const WorkerEnvSchema = z.object({
   LOG_LEVEL: setting(
     z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
+  /** Gateways to tell when routes change (comma-separated base URLs); they also poll. */
+  AIGRID_GATEWAY_URLS: setting(gatewayUrls),
+  AIGRID_GATEWAY_TOKEN: setting(z.string().min(1).default('dev-gateway-token')),
+  AIGRID_RECONCILE_PERIOD_MS: setting(positiveMs(10_000)),
+  AIGRID_DRAIN_GRACE_MS: setting(positiveMs(30_000)),
+  AIGRID_NODE_DOWN_AFTER_MS: setting(positiveMs(15_000)),
+  AIGRID_NODE_START_TIMEOUT_MS: setting(positiveMs(15_000)),
+  AIGRID_DISPATCH_PERIOD_MS: setting(positiveMs(2_000)),
 });
 
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
@@ -64,4 +92,17 @@ export function loadWorkerEnv(source: Record<string, string | undefined> = proce
     return `${variable} ${message}`;
   });
   throw new Error(`Invalid environment: ${problems.join('; ')}`);
+}
+
+/** The workflows' pacing and gateway settings from the worker's environment. */
+export function controlSettingsFromEnv(env: WorkerEnv): ControlSettings {
+  return {
+    ...DEFAULT_CONTROL_SETTINGS,
+    gatewayUrls: env.AIGRID_GATEWAY_URLS,
+    gatewayToken: env.AIGRID_GATEWAY_TOKEN,
+    reconcilePeriodMs: env.AIGRID_RECONCILE_PERIOD_MS,
+    drainGraceMs: env.AIGRID_DRAIN_GRACE_MS,
+    nodeDownAfterMs: env.AIGRID_NODE_DOWN_AFTER_MS,
+    nodeStartTimeoutMs: env.AIGRID_NODE_START_TIMEOUT_MS,
+  };
 }

@@ -4,9 +4,13 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPrismaClient, type Db } from '@aigrid/db';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/create-activities';
-import { loadWorkerEnv } from './env';
+import { createGridControl } from './client';
+import { DEFAULT_CONTROL_SETTINGS, type ControlSettings } from './control-settings';
+import { startDispatcher } from './dispatcher';
+import { controlSettingsFromEnv, loadWorkerEnv } from './env';
 import { createLogger, temporalLogger, type Logger } from './logger';
 
 /** The module the worker bundles for the workflow sandbox. */
@@ -17,6 +21,8 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   prisma: Db;
+  /** Pacing and gateways of the workflows (defaults: the local grid's). */
+  settings?: ControlSettings;
 }
 
 /** A worker for every workflow and activity of AI Grid; call `run()` on it to start polling. */
@@ -25,13 +31,14 @@ export function createWorker({
   namespace,
   taskQueue,
   prisma,
+  settings = DEFAULT_CONTROL_SETTINGS,
 }: CreateWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     workflowsPath,
-    activities: createActivities({ prisma }),
+    activities: createActivities({ prisma, settings }),
   });
 }
 
@@ -62,19 +69,38 @@ async function main(): Promise<number> {
   };
 
   const prisma = createPrismaClient(env.DATABASE_URL);
+  const settings = controlSettingsFromEnv(env);
   let connection: NativeConnection | undefined;
+  let clientConnection: Connection | undefined;
   try {
     connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+    clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     const worker = await createWorker({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       prisma,
+      settings,
     });
+    const control = createGridControl(
+      new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE }),
+      { taskQueue: env.TEMPORAL_TASK_QUEUE },
+    );
     stopOnSignals(worker, logger);
     const running = worker.run();
-    logger.info(where, 'worker running');
-    await running;
+    const dispatcher = startDispatcher({
+      prisma,
+      control,
+      periodMs: env.AIGRID_DISPATCH_PERIOD_MS,
+      nodeDownAfterMs: settings.nodeDownAfterMs,
+      logger: logger.child({ source: 'dispatcher' }),
+    });
+    logger.info({ ...where, gateways: settings.gatewayUrls.length }, 'worker running');
+    try {
+      await running;
+    } finally {
+      await dispatcher.stop();
+    }
     logger.info(where, 'worker stopped');
     return 0;
   } catch (err) {
@@ -87,6 +113,9 @@ async function main(): Promise<number> {
     await connection
       ?.close()
       .catch((err: unknown) => logger.error({ err }, 'Temporal close failed'));
+    await clientConnection
+      ?.close()
+      .catch((err: unknown) => logger.error({ err }, 'Temporal client close failed'));
   }
 }
 

@@ -14,5 +14,13 @@ it('loads the public entry points without the worker or the database', async () 
   const index = await import('@aigrid/workflows');
   expect(typeof client.runHealthCheck).toBe('function');
   expect(index.runHealthCheck).toBe(client.runHealthCheck);
-  expect(Object.keys(index).sort()).toEqual(['runHealthCheck']);
+  expect(index.createGridControl).toBe(client.createGridControl);
+  expect(Object.keys(index).sort()).toEqual([
+    'createGridControl',
+    'decommissionWorkflowId',
+    'drainWorkflowId',
+    'provisionWorkflowId',
+    'reconcileWorkflowId',
+    'runHealthCheck',
+  ]);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadWorkerEnv } from '../src/env';
+import { controlSettingsFromEnv, loadWorkerEnv } from '../src/env';
 
 describe('loadWorkerEnv', () => {
   it('applies the defaults', () => {
@@ -9,7 +9,35 @@ describe('loadWorkerEnv', () => {
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: 'aigrid-control',
       LOG_LEVEL: 'info',
+      AIGRID_GATEWAY_URLS: [],
+      AIGRID_GATEWAY_TOKEN: 'dev-gateway-token',
+      AIGRID_RECONCILE_PERIOD_MS: 10_000,
+      AIGRID_DRAIN_GRACE_MS: 30_000,
+      AIGRID_NODE_DOWN_AFTER_MS: 15_000,
+      AIGRID_NODE_START_TIMEOUT_MS: 15_000,
+      AIGRID_DISPATCH_PERIOD_MS: 2_000,
     });
+  });
+
+  it('reads the gateways and the pacing of the workflows', () => {
+    const env = loadWorkerEnv({
+      AIGRID_GATEWAY_URLS: 'http://gw-1:8080/, http://gw-2:8080',
+      AIGRID_GATEWAY_TOKEN: 'secret-token',
+      AIGRID_RECONCILE_PERIOD_MS: '1000',
+    });
+    expect(env.AIGRID_GATEWAY_URLS).toEqual(['http://gw-1:8080', 'http://gw-2:8080']);
+    expect(controlSettingsFromEnv(env)).toMatchObject({
+      gatewayUrls: ['http://gw-1:8080', 'http://gw-2:8080'],
+      gatewayToken: 'secret-token',
+      reconcilePeriodMs: 1_000,
+      drainGraceMs: 30_000,
+    });
+    expect(() => loadWorkerEnv({ AIGRID_GATEWAY_URLS: 'gw-1:8080' })).toThrow(
+      'AIGRID_GATEWAY_URLS must be comma-separated http(s) base URLs',
+    );
+    expect(() => loadWorkerEnv({ AIGRID_RECONCILE_PERIOD_MS: '0' })).toThrow(
+      /AIGRID_RECONCILE_PERIOD_MS/,
+    );
   });
 
   it('treats blank values as unset', () => {
@@ -29,7 +57,8 @@ describe('loadWorkerEnv', () => {
       UNRELATED: 'ignored',
     };
     const { UNRELATED: _, ...expected } = source;
-    expect(loadWorkerEnv(source)).toEqual(expected);
+    expect(loadWorkerEnv(source)).toMatchObject(expected);
+    expect(loadWorkerEnv(source)).not.toHaveProperty('UNRELATED');
   });
 
   it('names a malformed DATABASE_URL without echoing it', () => {

@@ -21,6 +21,23 @@ export type Principal =
       scopes: ApiKeyScope[];
     };
 
+/**
+ * The control plane's reaction to a committed change: starts or signals the Temporal workflows
+ * that provision, reconcile, drain and decommission. Implemented by `@aigrid/workflows/client`
+ * and injected by the web app; optional because the database is the source of truth and the
+ * worker's dispatcher starts whatever a lost call did not (outbox). Calls are made after the
+ * transaction commits and are safe to repeat.
+ */
+export interface GridControl {
+  endpointCreated(endpointId: string): Promise<void>;
+  endpointUpdated(endpointId: string): Promise<void>;
+  endpointPaused(endpointId: string): Promise<void>;
+  endpointResumed(endpointId: string): Promise<void>;
+  endpointDeleted(endpointId: string): Promise<void>;
+  nodeDrainRequested(nodeId: string): Promise<void>;
+  nodeDrainCancelled(nodeId: string): Promise<void>;
+}
+
 export interface ApiLimits {
   /** Mutations per minute per user or per API key. */
   writesPerMinute: number;
@@ -37,6 +54,8 @@ export interface ApiContext {
   baseUrl: string;
   limits: ApiLimits;
   now: () => Date;
+  /** Starts and signals the workflows after a change; absent in tests without Temporal. */
+  control?: GridControl;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = { writesPerMinute: 120 };
@@ -60,6 +79,7 @@ export interface CreateContextOptions {
   baseUrl: string;
   limits?: Partial<ApiLimits>;
   now?: () => Date;
+  control?: GridControl;
 }
 
 /**
@@ -74,6 +94,7 @@ export async function createApiContext(opts: CreateContextOptions): Promise<ApiC
     baseUrl: opts.baseUrl.replace(/\/$/, ''),
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     now,
+    ...(opts.control ? { control: opts.control } : {}),
   };
   const bearer = opts.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer) {

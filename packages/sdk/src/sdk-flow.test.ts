@@ -248,10 +248,22 @@ describe('the operator and developer flow through the SDK and the CLI', () => {
     const get = await aigrid('endpoints', 'get', created.id, '--json');
     expect(get.code).toBe(0);
     const got = JSON.parse(get.stdout) as Record<string, unknown>;
-    expect(got).toMatchObject(created);
+    // Provisioning starts at once (and moves status, steps and events on): compare the rest.
+    const stable = (e: object) => {
+      const {
+        status: _s,
+        updatedAt: _u,
+        steps: _p,
+        events: _e,
+        failureReason: _f,
+        ...rest
+      } = JSON.parse(JSON.stringify(e)) as Record<string, unknown>;
+      return rest;
+    };
+    expect(got).toMatchObject(stable(created));
     // The same endpoint, read through the SDK with the developer's session.
     const viaSdk = await developer.endpoint.get.query({ id: created.id });
-    expect(got).toMatchObject(JSON.parse(JSON.stringify(viaSdk)) as Record<string, unknown>);
+    expect(got).toMatchObject(stable(viaSdk));
 
     // The preview answers for every demand metro, or says why not; it reserves nothing.
     const previewArgs = [
@@ -286,7 +298,8 @@ describe('the operator and developer flow through the SDK and the CLI', () => {
 
     const list = await aigrid('endpoints', 'list');
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/cli-chat +llama-3\.1-8b-instruct +provisioning/);
+    // Provisioning started at once; on this grid without agents it fails (nothing is healthy).
+    expect(list.stdout).toMatch(/cli-chat +llama-3\.1-8b-instruct +(provisioning|failed)/);
 
     const badFlag = await aigrid('endpoints', 'create', '--name', 'x', '--bogus', 'y', '--json');
     expect(badFlag.code).toBe(2);

@@ -2,9 +2,17 @@
 // their type alone (see ../workflows/health-check.ts); the worker builds them with their
 // dependencies.
 import type { Db } from '@aigrid/db';
+import { DEFAULT_CONTROL_SETTINGS, type ControlSettings } from '../control-settings';
+import { createEndpointActivities } from './endpoint-activities';
+import { createNodeActivities } from './node-activities';
+import { createReconcileActivities } from './reconcile-activities';
 
 export interface ActivityDeps {
   prisma: Db;
+  /** Pacing and gateways; the defaults suit the local grid. */
+  settings?: ControlSettings;
+  /** The activities' clock (tests move it). */
+  now?: () => Date;
 }
 
 export interface DatabaseHealth {
@@ -22,8 +30,16 @@ interface CountsRow {
   nodes: number;
 }
 
-export function createActivities({ prisma }: ActivityDeps) {
+export function createActivities({
+  prisma,
+  settings = DEFAULT_CONTROL_SETTINGS,
+  now,
+}: ActivityDeps) {
+  const deps = { prisma, settings, ...(now ? { now } : {}) };
   return {
+    ...createEndpointActivities(deps),
+    ...createReconcileActivities(deps),
+    ...createNodeActivities(deps),
     /** One query that proves the database answers and the schema is in place. */
     async checkDatabase(): Promise<DatabaseHealth> {
       const started = performance.now();

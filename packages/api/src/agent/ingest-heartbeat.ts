@@ -53,7 +53,15 @@ export async function ingestHeartbeat(
         ? 'HEALTHY'
         : 'DEGRADED';
   await db.$transaction(async (tx) => {
-    await tx.node.update({ where: { id: node.id }, data: { lastHeartbeatAt: now, status } });
+    // Conditional in the database, not on the status read above: a drain requested meanwhile
+    // must not be overwritten by this heartbeat.
+    const set = await tx.node.updateMany({
+      where: { id: node.id, status: { notIn: ['DRAINING', 'DRAINED'] } },
+      data: { lastHeartbeatAt: now, status },
+    });
+    if (set.count === 0) {
+      await tx.node.update({ where: { id: node.id }, data: { lastHeartbeatAt: now } });
+    }
     // Where each running replica answers; only replicas placed on this very node are touched.
     for (const r of hb.replicas) {
       await tx.replica.updateMany({

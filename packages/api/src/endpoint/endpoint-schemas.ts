@@ -120,6 +120,10 @@ export const ZEndpoint = z.object({
 export type TEndpoint = z.infer<typeof ZEndpoint>;
 
 export const ZEndpointDetail = ZEndpoint.extend({
+  /** Why provisioning failed (placement's reasons), when the status is FAILED. */
+  failureReason: z.string().nullable(),
+  /** What provisioning did, step by step, oldest first (since the latest create or resume). */
+  steps: z.array(z.object({ at: z.date(), message: z.string() })),
   events: z.array(z.object({ at: z.date(), kind: z.string(), message: z.string() })),
   replicas: z.array(
     z.object({

@@ -1,6 +1,6 @@
 // Creating, changing and decommissioning endpoints. Each write records an EndpointEvent and an
-// audit row in the same transaction. Provisioning is not started here (a later workflow picks
-// up endpoints in PROVISIONING).
+// audit row in the same transaction. The workflows are told after the commit (see the router):
+// provisioning picks up endpoints in PROVISIONING, decommissioning those in DECOMMISSIONING.
 import { Prisma, writeAudit, type Db, type EndpointStatus } from '@aigrid/db';
 import { TRPCError } from '@trpc/server';
 import type { Actor } from '../trpc';
@@ -237,25 +237,42 @@ export async function updateEndpoint(c: WriteContext, input: TUpdateEndpointInpu
 }
 
 /**
- * Marks the endpoint decommissioned; the row stays for usage and billing history. Calling it
+ * Decommissions the endpoint; the row stays for usage and billing history. An endpoint with
+ * replicas still running goes to DECOMMISSIONING and the decommission workflow unroutes, unloads
+ * and releases them before marking it DECOMMISSIONED; one without goes there at once. Calling it
  * again returns the endpoint unchanged.
  */
 export async function decommissionEndpoint(c: WriteContext, id: string) {
   return c.db.$transaction(async (tx): Promise<TEndpoint> => {
     const where = { id, organizationId: c.org.id };
+    // Locks the row: a reservation (which checks the status under the same lock) either
+    // committed before and is counted below, or sees the endpoint retired and reserves nothing.
     const claimed = await tx.endpoint.updateMany({
       where: { ...where, status: { notIn: RETIRED } },
-      data: { status: 'DECOMMISSIONED' },
+      data: { status: 'DECOMMISSIONING' },
     });
-    const endpoint = await tx.endpoint.findFirst({ where, include: withDemands });
+    let endpoint = await tx.endpoint.findFirst({ where, include: withDemands });
     if (!endpoint) throw new TRPCError({ code: 'NOT_FOUND', message: 'Endpoint not found.' });
     if (claimed.count === 0) return toEndpoint(endpoint);
+    const running = await tx.replica.count({
+      where: { endpointId: endpoint.id, state: { notIn: ['RELEASED', 'FAILED'] } },
+    });
+    if (running === 0) {
+      endpoint = await tx.endpoint.update({
+        where: { id: endpoint.id },
+        data: { status: 'DECOMMISSIONED' },
+        include: withDemands,
+      });
+    }
     await tx.endpointEvent.create({
       data: {
         endpointId: endpoint.id,
         at: c.now(),
-        kind: 'decommissioned',
-        message: 'Decommissioned; its usage and billing history are kept.',
+        kind: running === 0 ? 'decommissioned' : 'decommissioning',
+        message:
+          running === 0
+            ? 'Decommissioned; its usage and billing history are kept.'
+            : `Decommissioning: unrouting, unloading and releasing ${running} ${running === 1 ? 'replica' : 'replicas'}.`,
       },
     });
     await writeAudit(tx, {

@@ -3,6 +3,7 @@
 import { type NodeStatus, writeAudit } from '@aigrid/db';
 import { z } from 'zod';
 import { idempotent } from '../lib/idempotency';
+import { notifyControl } from '../lib/notify-control';
 import { pageQuery, toPage, ZPage, ZPageInput } from '../lib/pagination';
 import { ZId, ZIdempotencyKey } from '../lib/schemas';
 import {
@@ -178,12 +179,15 @@ export const nodeRouter = router({
       }),
     ),
 
-  /** Stops placing new replicas on the node and moves its replicas away. Asking twice is harmless. */
+  /**
+   * Stops placing new replicas on the node; the drain workflow moves its replicas away (make
+   * before break) and marks it DRAINED. Asking twice is harmless.
+   */
   requestDrain: write
     .input(z.object({ id: ZId }))
     .output(ZNode)
-    .mutation(({ ctx, input }) =>
-      ctx.db.$transaction(async (tx) => {
+    .mutation(async ({ ctx, input }) => {
+      const drained = await ctx.db.$transaction(async (tx) => {
         const node = await loadNode(tx, ctx.org.id, input.id);
         if (node.drainRequestedAt && DRAIN_STATES.includes(node.status)) return toNode(node);
         const updated = await tx.node.update({
@@ -200,15 +204,17 @@ export const nodeRouter = router({
           data: { name: node.name, from: node.status },
         });
         return toNode(updated);
-      }),
-    ),
+      });
+      await notifyControl(ctx, 'nodeDrainRequested', drained.id);
+      return drained;
+    }),
 
   /** Puts a draining (or drained) node back into service. Harmless on a node not draining. */
   cancelDrain: write
     .input(z.object({ id: ZId }))
     .output(ZNode)
-    .mutation(({ ctx, input }) =>
-      ctx.db.$transaction(async (tx) => {
+    .mutation(async ({ ctx, input }) => {
+      const restored = await ctx.db.$transaction(async (tx) => {
         const node = await loadNode(tx, ctx.org.id, input.id);
         if (!node.drainRequestedAt && !DRAIN_STATES.includes(node.status)) return toNode(node);
         const status: NodeStatus = node.lastHeartbeatAt ? 'HEALTHY' : 'ENROLLING';
@@ -226,8 +232,10 @@ export const nodeRouter = router({
           data: { name: node.name, from: node.status, to: status },
         });
         return toNode(updated);
-      }),
-    ),
+      });
+      await notifyControl(ctx, 'nodeDrainCancelled', restored.id);
+      return restored;
+    }),
 
   /** Deletes a node once no active replica runs on it. */
   delete: write

@@ -3,7 +3,7 @@
 import type { ApiKeyScope, Db, Role } from '@aigrid/db';
 import { seedCatalogue } from '@aigrid/db/seed';
 import { generateApiKey } from '../auth/api-key';
-import { createApiContext, type ApiLimits } from '../context';
+import { createApiContext, type ApiLimits, type GridControl } from '../context';
 import { appRouter } from '../root';
 import { createCallerFactory } from '../trpc';
 
@@ -20,7 +20,10 @@ export interface Fixture {
   };
   rival: { id: string; owner: string; key: string };
   /** A signed-in user; `org` sets the x-aigrid-org header. */
-  asUser(userId: string, opts?: { org?: string; limits?: Partial<ApiLimits> }): Promise<Caller>;
+  asUser(
+    userId: string,
+    opts?: { org?: string; limits?: Partial<ApiLimits>; control?: GridControl },
+  ): Promise<Caller>;
   /** A caller with `Authorization: Bearer <secret>`. */
   asKey(secret: string, opts?: { org?: string; limits?: Partial<ApiLimits> }): Promise<Caller>;
   anonymous(): Promise<Caller>;
@@ -77,7 +80,7 @@ export async function createFixture(db: Db): Promise<Fixture> {
 
   const caller = async (
     o: { sessionUserId?: string; authorization?: string },
-    opts: { org?: string; limits?: Partial<ApiLimits> } = {},
+    opts: { org?: string; limits?: Partial<ApiLimits>; control?: GridControl } = {},
   ) =>
     createCaller(
       await createApiContext({
@@ -87,6 +90,7 @@ export async function createFixture(db: Db): Promise<Fixture> {
         orgHeader: opts.org ?? null,
         baseUrl: 'http://localhost:3000',
         limits: opts.limits,
+        ...(opts.control ? { control: opts.control } : {}),
       }),
     );
 

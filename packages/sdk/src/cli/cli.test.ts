@@ -172,7 +172,7 @@ describe('login and the saved config', () => {
       expect(new URL(req.url).searchParams.get('input')).toBe(
         JSON.stringify({ json: { id: 'ep1' } }),
       );
-      return ok({ ...ENDPOINT, events: [], replicas: [] });
+      return ok({ ...ENDPOINT, failureReason: null, steps: [], events: [], replicas: [] });
     });
     expect(get.code).toBe(0);
     expect(get.stdout).toMatch(/demand: +frankfurt=0\.6 paris=0\.4/);

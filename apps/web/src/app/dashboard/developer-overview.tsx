@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { db } from '@/server/db';
 
 export async function DeveloperOverview({ organizationId }: { organizationId: string }) {
@@ -33,7 +34,9 @@ export async function DeveloperOverview({ organizationId }: { organizationId: st
             <tbody>
               {endpoints.map((e) => (
                 <tr key={e.id}>
-                  <td>{e.name}</td>
+                  <td>
+                    <Link href={`/dashboard/endpoints/${e.id}`}>{e.name}</Link>
+                  </td>
                   <td>{e.model.name}</td>
                   <td>{e.sloTtftP95Ms} ms</td>
                   <td>{e.status.toLowerCase()}</td>

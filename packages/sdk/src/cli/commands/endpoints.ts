@@ -187,8 +187,19 @@ export const endpointsGet: Command = {
   args: [{ name: 'ID', help: 'the endpoint id' }],
   async run(ctx) {
     const endpoint = await ctx.client().endpoint.get.query({ id: arg(ctx) });
-    const { replicas, events } = endpoint;
+    const { replicas, events, steps, failureReason } = endpoint;
     const parts = [fields(endpointFields(endpoint))];
+    if (failureReason) parts.push('', `Why it failed: ${failureReason}`);
+    if (steps.length) {
+      parts.push(
+        '',
+        'Provisioning:',
+        table(
+          ['when', 'step'],
+          steps.map((s) => [cell(s.at), s.message]),
+        ),
+      );
+    }
     if (replicas.length) {
       parts.push(
         '',
@@ -227,5 +238,25 @@ export const endpointsDelete: Command = {
       json: e,
       text: `Endpoint ${e.name} (${e.id}) is ${e.status.toLowerCase()}.`,
     };
+  },
+};
+
+export const endpointsPause: Command = {
+  words: ['endpoints', 'pause'],
+  summary: 'stop serving: unroute, unload and release the replicas of an endpoint',
+  args: [{ name: 'ID', help: 'the endpoint id' }],
+  async run(ctx) {
+    const e = await ctx.client().endpoint.pause.mutate({ id: arg(ctx) });
+    return { json: e, text: `Endpoint ${e.name} (${e.id}) is ${e.status.toLowerCase()}.` };
+  },
+};
+
+export const endpointsResume: Command = {
+  words: ['endpoints', 'resume'],
+  summary: 'place and load a paused endpoint again, or retry a failed one',
+  args: [{ name: 'ID', help: 'the endpoint id' }],
+  async run(ctx) {
+    const e = await ctx.client().endpoint.resume.mutate({ id: arg(ctx) });
+    return { json: e, text: `Endpoint ${e.name} (${e.id}) is ${e.status.toLowerCase()}.` };
   },
 };

@@ -1,7 +1,14 @@
 // The `aigrid` commands, in the order `aigrid --help` lists them.
 import type { Command } from '../framework';
 import { gpusList, metrosList, modelsList } from './catalogue';
-import { endpointsCreate, endpointsDelete, endpointsGet, endpointsList } from './endpoints';
+import {
+  endpointsCreate,
+  endpointsDelete,
+  endpointsGet,
+  endpointsList,
+  endpointsPause,
+  endpointsResume,
+} from './endpoints';
 import { endpointsPreview } from './endpoints-preview';
 import { keysCreate, keysList, keysRevoke } from './keys';
 import { nodesDrain, nodesEnroll, nodesList } from './nodes';
@@ -30,6 +37,8 @@ export const COMMANDS: Command[] = [
   endpointsCreate,
   endpointsList,
   endpointsGet,
+  endpointsPause,
+  endpointsResume,
   endpointsDelete,
   modelsList,
   metrosList,

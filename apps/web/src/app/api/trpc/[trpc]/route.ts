@@ -4,6 +4,7 @@ import { getServerSession } from 'next-auth';
 import { env } from '@/env';
 import { authOptions } from '@/server/auth/options';
 import { db } from '@/server/db';
+import { gridControl } from '@/server/grid-control';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,6 +23,7 @@ function handler(req: Request) {
         orgHeader: req.headers.get('x-aigrid-org'),
         sessionUserId: session?.user?.id ?? null,
         baseUrl: env().NEXTAUTH_URL,
+        control: gridControl(),
       });
     },
     responseMeta({ errors }) {

@@ -1,0 +1,212 @@
+// Provisioning, pause, resume and decommission against real agents with the simulated engine,
+// the Temporal dev server and PostgreSQL; and the failures: a node whose engine cannot load, and
+// a request no placement can satisfy.
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../src/activities/create-activities';
+import { workflowsPath } from '../src/worker';
+import {
+  decommissionWorkflowId,
+  progressQuery,
+  provisionWorkflowId,
+  reconcileWorkflowId,
+} from '../src/workflows/definitions';
+import { TestGrid, until } from './support/grid-harness';
+
+const grid = new TestGrid();
+const HOLDING = ['RESERVED', 'LOADING', 'READY', 'DRAINING', 'UNLOADING'];
+
+beforeAll(async () => {
+  await grid.start();
+  await Promise.all(['fra3-gpu-1', 'fra3-gpu-2', 'par1-gpu-1'].map((n) => grid.startAgent(n)));
+}, 120_000);
+afterAll(() => grid.stop(), 60_000);
+
+const status = (id: string) => grid.db.prisma.endpoint.findUniqueOrThrow({ where: { id } });
+
+describe('provisionEndpoint', () => {
+  it(
+    'places, reserves, loads and routes an endpoint, then pauses, resumes and decommissions it',
+    { timeout: 120_000 },
+    async () => {
+      const created = Date.now();
+      const endpoint = await grid.createEndpoint({ redundancy: false });
+      await until(
+        'ACTIVE',
+        () => status(endpoint.id),
+        (e) => e.status === 'ACTIVE',
+        30_000,
+      );
+      const createToActiveMs = Date.now() - created;
+      console.log(`create → ACTIVE: ${createToActiveMs} ms`);
+
+      const replicas = await grid.replicas(endpoint.id);
+      const ready = replicas.filter((r) => r.state === 'READY');
+      expect(ready.length).toBeGreaterThanOrEqual(1);
+      expect(replicas.every((r) => r.state === 'READY')).toBe(true);
+      for (const r of ready) {
+        expect(r.node.site.jurisdictions).toContain('EU');
+        expect(r.idempotencyKey).toMatch(
+          new RegExp(`^${endpoint.id}:${r.nodeId}:[0-9a-f-]+/1\\.1$`),
+        );
+        const res = await fetch(`${r.url}/v1/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'llama-3.1-8b-instruct', prompt: 'Hi', max_tokens: 4 }),
+        });
+        expect(res.status).toBe(200);
+      }
+      const first = await grid.db.prisma.replica.findFirstOrThrow({
+        where: { endpointId: endpoint.id },
+      });
+      const done = await grid.client.workflow.getHandle(provisionWorkflowId(endpoint.id)).result();
+      expect(done.outcome).toBe('active');
+      const progress = await grid.client.workflow
+        .getHandle(provisionWorkflowId(endpoint.id))
+        .query(progressQuery);
+      expect(progress.phase).toBe('active');
+      const steps = await grid.db.prisma.endpointEvent.findMany({
+        where: { endpointId: endpoint.id, kind: 'step' },
+        orderBy: { id: 'asc' },
+      });
+      expect(steps.map((s) => s.message)).toEqual([
+        'Placing the endpoint on the live grid.',
+        expect.stringMatching(/^Placement chose .*predicted p95 frankfurt \d+ ms/),
+        expect.stringMatching(/^Reserved 1 GPU on .*; loading llama-3.1-8b-instruct\.$/),
+        expect.stringMatching(/^Loaded on .*; publishing routes\.$/),
+        expect.stringMatching(/^Active: 1 replica serving from /),
+      ]);
+      expect(first.workflowId).toBe(provisionWorkflowId(endpoint.id));
+      await grid.recordHistory(provisionWorkflowId(endpoint.id), 'provision-active');
+
+      // Pause: the API marks it PAUSED and signals; its reconcile releases the replicas.
+      await grid.db.prisma.endpoint.update({
+        where: { id: endpoint.id },
+        data: { status: 'PAUSED' },
+      });
+      await grid.control.endpointPaused(endpoint.id);
+      const paused = await grid.client.workflow
+        .getHandle(reconcileWorkflowId(endpoint.id))
+        .result();
+      expect(paused).toEqual({ stopped: 'paused' });
+      const afterPause = await grid.replicas(endpoint.id);
+      expect(afterPause.filter((r) => HOLDING.includes(r.state))).toEqual([]);
+      await expect(fetch(`${ready[0]!.url}/health`)).rejects.toThrow();
+      await grid.recordHistory(reconcileWorkflowId(endpoint.id), 'reconcile-paused');
+
+      // Resume: back to PROVISIONING, placed and loaded again.
+      await grid.db.prisma.endpoint.update({
+        where: { id: endpoint.id },
+        data: { status: 'PROVISIONING' },
+      });
+      await grid.control.endpointResumed(endpoint.id);
+      await until(
+        'ACTIVE again',
+        () => status(endpoint.id),
+        (e) => e.status === 'ACTIVE',
+        30_000,
+      );
+      const resumed = await grid.replicas(endpoint.id);
+      expect(resumed.filter((r) => r.state === 'READY')).toHaveLength(ready.length);
+      expect(resumed.filter((r) => HOLDING.includes(r.state))).toHaveLength(ready.length);
+
+      // Decommission: unrouted, unloaded, released, closed.
+      await grid.db.prisma.endpoint.update({
+        where: { id: endpoint.id },
+        data: { status: 'DECOMMISSIONING' },
+      });
+      await grid.control.endpointDeleted(endpoint.id);
+      const retired = await grid.client.workflow
+        .getHandle(decommissionWorkflowId(endpoint.id))
+        .result();
+      expect(retired).toEqual({ outcome: 'decommissioned', released: ready.length });
+      expect((await status(endpoint.id)).status).toBe('DECOMMISSIONED');
+      const left = await grid.replicas(endpoint.id);
+      expect(left.filter((r) => HOLDING.includes(r.state))).toEqual([]);
+      const closing = await grid.db.prisma.endpointEvent.findFirstOrThrow({
+        where: { endpointId: endpoint.id },
+        orderBy: { id: 'desc' },
+      });
+      expect(closing.kind).toBe('decommissioned');
+      await grid.recordHistory(decommissionWorkflowId(endpoint.id), 'decommission');
+    },
+  );
+
+  it('fails with placement’s reasons when nothing can serve the request, reserving nothing', async () => {
+    const endpoint = await grid.createEndpoint({
+      sloTtftP95Ms: 800,
+      jurisdictions: ['HIPAA'],
+      demand: [{ metroId: 'frankfurt', weightBp: 10_000 }],
+    });
+    const result = await grid.client.workflow.getHandle(provisionWorkflowId(endpoint.id)).result();
+    expect(result.outcome).toBe('failed');
+    const row = await status(endpoint.id);
+    expect(row.status).toBe('FAILED');
+    expect(row.failureReason).toBeTruthy();
+    expect(row.failureReason).toBe(result.failureReason);
+    const placement = await createActivities({ prisma: grid.db.prisma }).planPlacement({
+      endpointId: endpoint.id,
+      excludeNodeIds: [],
+    });
+    expect(placement.feasible).toBe(false);
+    for (const reason of placement.reasons) expect(row.failureReason).toContain(reason);
+    expect(await grid.replicas(endpoint.id)).toEqual([]);
+    await grid.recordHistory(provisionWorkflowId(endpoint.id), 'provision-infeasible');
+  });
+
+  it(
+    'releases the reservation of a node whose engine cannot load and uses another node',
+    { timeout: 120_000 },
+    async () => {
+      // Frankfurt (the cheapest site within the SLO) has one node left, and its engine fails;
+      // Paris is the feasible fallback.
+      const preferred = 'fra3-gpu-1';
+      grid.agents.get('fra3-gpu-2')!.kill();
+      await until(
+        'fra3-gpu-2 DOWN',
+        () => grid.node('fra3-gpu-2'),
+        (n) => n.status === 'DOWN',
+        15_000,
+      );
+      grid.agents.get(preferred)!.kill();
+      await grid.startAgent(preferred, { AIGRID_ENGINE_COMMAND: 'false' });
+
+      const endpoint = await grid.createEndpoint({});
+      await until(
+        'ACTIVE or FAILED',
+        () => status(endpoint.id),
+        (e) => e.status === 'ACTIVE' || e.status === 'FAILED',
+        60_000,
+      );
+      expect((await status(endpoint.id)).status).toBe('ACTIVE');
+      const replicas = await grid.replicas(endpoint.id);
+      const onBad = replicas.filter((r) => r.node.name === preferred);
+      expect(onBad.length).toBe(1);
+      expect(onBad[0]!.state).toBe('RELEASED');
+      const serving = replicas.filter((r) => r.state === 'READY');
+      expect(serving.length).toBeGreaterThanOrEqual(1);
+      expect(serving.map((r) => r.node.name)).toEqual(['par1-gpu-1']);
+      expect(serving.every((r) => r.idempotencyKey.endsWith('/2.1'))).toBe(true);
+      const steps = await grid.db.prisma.endpointEvent.findMany({
+        where: { endpointId: endpoint.id, kind: 'step' },
+        orderBy: { id: 'asc' },
+      });
+      expect(steps.map((s) => s.message).join('\n')).toMatch(
+        new RegExp(`Released 1 reservation \\(${preferred} failed\\)`),
+      );
+      await grid.recordHistory(provisionWorkflowId(endpoint.id), 'provision-load-failed');
+    },
+  );
+
+  it('replays the histories it just recorded', async () => {
+    const ids = await grid.db.prisma.endpoint.findMany({ select: { id: true } });
+    for (const { id } of ids) {
+      for (const wf of [provisionWorkflowId(id), decommissionWorkflowId(id)]) {
+        const handle = grid.client.workflow.getHandle(wf);
+        const described = await handle.describe().catch(() => null);
+        if (!described || described.status.name === 'RUNNING') continue;
+        await Worker.runReplayHistory({ workflowsPath }, await handle.fetchHistory(), wf);
+      }
+    }
+  });
+});
