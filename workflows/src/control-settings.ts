@@ -24,6 +24,11 @@ export interface ControlSettings {
   modelReadyTimeoutMs: number;
   /** Placement attempts (each without the nodes that failed before) before provisioning fails. */
   provisionAttempts: number;
+  /**
+   * How long provisioning waits for nodes that are enrolling or not reporting when only they
+   * would make the endpoint feasible (agents starting with the grid), before it fails.
+   */
+  capacityWaitMs: number;
   /** Window of the gateways' usage events that observed latency and demand are measured over. */
   observeWindowMs: number;
   /** Requests a metro needs in the window before its observed p95 counts. */
@@ -44,6 +49,7 @@ export const DEFAULT_CONTROL_SETTINGS: ControlSettings = {
   nodeStartTimeoutMs: 15_000,
   modelReadyTimeoutMs: 300_000,
   provisionAttempts: 3,
+  capacityWaitMs: 60_000,
   observeWindowMs: 300_000,
   observeMinSamples: 20,
   scaleInAfterPasses: 6,

@@ -135,7 +135,8 @@ describe('provisionEndpoint', () => {
   it('fails with placement’s reasons when nothing can serve the request, reserving nothing', async () => {
     const endpoint = await grid.createEndpoint({
       sloTtftP95Ms: 800,
-      jurisdictions: ['HIPAA'],
+      // No site is both: infeasible however many nodes come up (no wait for capacity).
+      jurisdictions: ['EU', 'HIPAA'],
       demand: [{ metroId: 'frankfurt', weightBp: 10_000 }],
     });
     const result = await grid.client.workflow.getHandle(provisionWorkflowId(endpoint.id)).result();
@@ -195,6 +196,38 @@ describe('provisionEndpoint', () => {
         new RegExp(`Released 1 reservation \\(${preferred} failed\\)`),
       );
       await grid.recordHistory(provisionWorkflowId(endpoint.id), 'provision-load-failed');
+    },
+  );
+
+  it(
+    'waits for a node that is still starting when only it can serve, then provisions on it',
+    { timeout: 90_000 },
+    async () => {
+      // Ashburn's agent is not running: its node has never heartbeated.
+      const endpoint = await grid.createEndpoint({
+        jurisdictions: ['US'],
+        demand: [{ metroId: 'ashburn', weightBp: 10_000 }],
+      });
+      await until(
+        'waiting step',
+        () =>
+          grid.db.prisma.endpointEvent.findMany({ where: { endpointId: endpoint.id, kind: 'step' } }),
+        (steps) => steps.some((s) => s.message.startsWith('Waiting for nodes')),
+        20_000,
+      );
+      expect((await status(endpoint.id)).status).toBe('PROVISIONING');
+      expect(await grid.replicas(endpoint.id)).toEqual([]);
+
+      await grid.startAgent('ash1-gpu-1');
+      await until(
+        'ACTIVE or FAILED',
+        () => status(endpoint.id),
+        (e) => e.status === 'ACTIVE' || e.status === 'FAILED',
+        60_000,
+      );
+      expect((await status(endpoint.id)).status).toBe('ACTIVE');
+      const serving = (await grid.replicas(endpoint.id)).filter((r) => r.state === 'READY');
+      expect(serving.map((r) => r.node.name)).toEqual(['ash1-gpu-1']);
     },
   );
 

@@ -35,6 +35,8 @@ export interface Grid {
   databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl?: string;
+  /** The node agents (named `agent <node name>`), when started with `agents: true`. */
+  agents: ManagedProcess[];
   /** Resolves with the name of the first process that exits on its own. */
   exited: Promise<string>;
   stop(): Promise<void>;
@@ -202,10 +204,21 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
       for (const agent of agents) stoppers.push({ name: agent.name, stop: () => agent.stop() });
       log(`started ${agents.length} node agents with the simulated engine`);
     }
+    // A node agent that dies is a node lost, which the grid handles; the grid itself stops when
+    // one of its own processes does.
     const exited = Promise.race(
-      [worker, web, gateway, ...agents, ...services].map((p) => p.exited.then(() => p.name)),
+      [worker, web, gateway, ...services].map((p) => p.exited.then(() => p.name)),
     );
-    return { webUrl, gatewayUrl, databaseUrl, temporalAddress, temporalUiUrl, exited, stop };
+    return {
+      webUrl,
+      gatewayUrl,
+      databaseUrl,
+      temporalAddress,
+      temporalUiUrl,
+      agents,
+      exited,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

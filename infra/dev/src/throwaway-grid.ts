@@ -14,6 +14,8 @@ export interface ThrowawayGridOptions {
   webPort?: number;
   /** Print the grid's progress lines (errors of its processes are always printed). */
   verbose?: boolean;
+  /** Start a node agent with the simulated engine for every demo node. */
+  agents?: boolean;
 }
 
 export async function startThrowawayGrid(opts: ThrowawayGridOptions): Promise<Grid> {
@@ -33,6 +35,7 @@ export async function startThrowawayGrid(opts: ThrowawayGridOptions): Promise<Gr
       env,
       webMode: 'production',
       seed: true,
+      agents: opts.agents ?? false,
       log: (line) => {
         if (opts.verbose) process.stdout.write(`[grid] ${line}\n`);
       },

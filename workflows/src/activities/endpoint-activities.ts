@@ -55,6 +55,8 @@ export interface PlanResult {
   reasons: string[];
   /** Predicted p95 per metro, for the event log. */
   perMetro: { metroId: string; p95TtftMs: number | null; meetsSlo: boolean }[];
+  /** Infeasible now, but feasible once nodes that are enrolling or not reporting come up. */
+  waitForNodes?: boolean;
 }
 
 export interface ActivityContext {
@@ -124,10 +126,21 @@ export function createEndpointActivities({
         excludeNodeIds: input.excludeNodeIds,
       });
       const result = await placeEndpoint(request);
+      let waitForNodes = false;
+      if (!result.feasible) {
+        const optimistic = await loadPlacementInput(prisma, input.endpointId, {
+          now: now(),
+          downAfterMs: settings.nodeDownAfterMs,
+          excludeNodeIds: input.excludeNodeIds,
+          assumeNodesUp: true,
+        });
+        waitForNodes = (await placeEndpoint(optimistic.request)).feasible;
+      }
       const reasons = result.reasons.map((r) => r.message);
       for (const a of result.alternatives) reasons.push(`Would work: ${a.message}`);
       return {
         feasible: result.feasible,
+        ...(waitForNodes ? { waitForNodes } : {}),
         replicas: result.replicas.map((r) => ({
           nodeId: r.nodeId,
           nodeName: nodeNames.get(r.nodeId) ?? r.nodeId,

@@ -38,6 +38,8 @@ export async function loadPlacementInput(
     now: Date;
     downAfterMs: number;
     excludeNodeIds?: readonly string[];
+    /** Count nodes that are enrolling or not reporting as healthy (would they make it work?). */
+    assumeNodesUp?: boolean;
     /** Replaces the endpoint's expected request rate (observed demand, scale out). */
     expectedRps?: number;
   },
@@ -75,8 +77,8 @@ export async function loadPlacementInput(
         const row = byId.get(n.id);
         const usable =
           !!row &&
-          SERVING.includes(row.status) &&
-          nodeAlive(row, opts.now, opts.downAfterMs) &&
+          (opts.assumeNodesUp === true ||
+            (SERVING.includes(row.status) && nodeAlive(row, opts.now, opts.downAfterMs))) &&
           !excluded.has(n.id);
         const h = sample.get(n.id);
         return {

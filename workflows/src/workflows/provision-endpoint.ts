@@ -9,6 +9,7 @@ import {
   isCancellation,
   ParentClosePolicy,
   setHandler,
+  sleep,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -24,6 +25,8 @@ import {
   loadReplica,
   retireReplicas,
 } from './replica-steps';
+
+const CAPACITY_POLL_MS = 2_000;
 
 export interface ProvisionResult {
   outcome: 'active' | 'failed' | 'skipped';
@@ -109,7 +112,16 @@ export async function provisionEndpoint(endpointId: string): Promise<ProvisionRe
           ? 'Placing the endpoint on the live grid.'
           : `Placing again without ${excluded.length} failed node${excluded.length === 1 ? '' : 's'} (attempt ${attempt} of ${settings.provisionAttempts}).`,
       );
-      const plan = await control.planPlacement({ endpointId, excludeNodeIds: [...excluded] });
+      let plan = await control.planPlacement({ endpointId, excludeNodeIds: [...excluded] });
+      // Nodes still starting (or briefly silent) would make it feasible: wait for them, bounded.
+      for (let waited = 0; plan.waitForNodes && waited < settings.capacityWaitMs; ) {
+        if (waited === 0) {
+          await step('placing', 'Waiting for nodes that are starting or not reporting yet.');
+        }
+        await sleep(CAPACITY_POLL_MS);
+        waited += CAPACITY_POLL_MS;
+        plan = await control.planPlacement({ endpointId, excludeNodeIds: [...excluded] });
+      }
       if (!plan.feasible || plan.replicas.length === 0) {
         const reasons = plan.reasons.length > 0 ? plan.reasons : ['no node can serve it'];
         return await fail([...problems, ...reasons].join(' '));
