@@ -211,7 +211,9 @@ describe('provisionEndpoint', () => {
       await until(
         'waiting step',
         () =>
-          grid.db.prisma.endpointEvent.findMany({ where: { endpointId: endpoint.id, kind: 'step' } }),
+          grid.db.prisma.endpointEvent.findMany({
+            where: { endpointId: endpoint.id, kind: 'step' },
+          }),
         (steps) => steps.some((s) => s.message.startsWith('Waiting for nodes')),
         20_000,
       );

@@ -114,7 +114,7 @@ export async function provisionEndpoint(endpointId: string): Promise<ProvisionRe
       );
       let plan = await control.planPlacement({ endpointId, excludeNodeIds: [...excluded] });
       // Nodes still starting (or briefly silent) would make it feasible: wait for them, bounded.
-      for (let waited = 0; plan.waitForNodes && waited < settings.capacityWaitMs; ) {
+      for (let waited = 0; plan.waitForNodes && waited < settings.capacityWaitMs;) {
         if (waited === 0) {
           await step('placing', 'Waiting for nodes that are starting or not reporting yet.');
         }

@@ -204,7 +204,9 @@ async function main() {
     );
     console.log('\nevent log after the loss:');
     for (const e of events) {
-      console.log(`  +${((e.at.getTime() - killedAt) / 1000).toFixed(1)} s ${e.kind}: ${e.message}`);
+      console.log(
+        `  +${((e.at.getTime() - killedAt) / 1000).toFixed(1)} s ${e.kind}: ${e.message}`,
+      );
     }
     const out = path.join(REPO_ROOT, 'bench-results');
     mkdirSync(out, { recursive: true });
@@ -214,7 +216,11 @@ async function main() {
         {
           area: 'recovery',
           when: new Date().toISOString(),
-          machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
+          machine: {
+            cpus: cpus().length,
+            cpuModel: cpus()[0]?.model ?? 'unknown',
+            node: process.version,
+          },
           command: 'npm run bench:recovery',
           results,
           baselines: {},
