@@ -61,6 +61,7 @@ function rank(
     cachedBlocks,
     promptTokens: estimatePromptTokens(promptText),
     isEjected: (id) => ctx.outliers.isEjected(id, now),
+    prefixHashes: hashes,
   };
   return { ranked: ctx.pick(input), hashes, clientMetroId: metro.metroId };
 }

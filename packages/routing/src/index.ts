@@ -6,3 +6,4 @@ export * from './outlier';
 export * from './score';
 export * from './policies';
 export * from './client-metro';
+export { prefixHome } from './prefix-home';

@@ -14,6 +14,7 @@
 //
 // Hard filters, never relaxed: a replica must carry every jurisdiction tag of the endpoint, be
 // READY and not be ejected by outlier detection. If none is left, the ranking is empty.
+import { prefixHome } from './prefix-home';
 import type { ReplicaLoad } from './live-load';
 import type { RouteEndpoint, RouteReplica, RouteSnapshot } from './snapshot';
 
@@ -38,6 +39,11 @@ export interface RankInput {
   blockTokens?: number;
   promptTokens: number;
   isEjected: (replicaId: string) => boolean;
+  /**
+   * The prompt's leading block hashes. When no eligible replica is known to hold any of them,
+   * the prefix's rendezvous home (the same for every gateway) is assumed to hold them all.
+   */
+  prefixHashes?: readonly number[];
 }
 
 export interface RankedReplica {
@@ -163,6 +169,21 @@ export function scoreReplica(input: RankInput, replica: RouteReplica): RankedRep
   };
 }
 
+/** `input` with the prefix's home assumed to hold it when no eligible replica is known to. */
+function withPrefixHome(input: RankInput, eligible: readonly RouteReplica[]): RankInput {
+  const hashes = input.prefixHashes;
+  if (!hashes || hashes.length === 0) return input;
+  if (eligible.some((r) => count(input.cachedBlocks.get(r.id)) > 0)) return input;
+  const home = prefixHome(
+    hashes[0]!,
+    eligible.map((r) => r.id),
+  );
+  if (home === null) return input;
+  const cachedBlocks = new Map(input.cachedBlocks);
+  cachedBlocks.set(home, hashes.length);
+  return { ...input, cachedBlocks };
+}
+
 /** Orders by predicted TTFT, then fewer of this gateway's requests in flight, then id. */
 export function compareRanked(
   loads: ReadonlyMap<string, ReplicaLoad>,
@@ -185,6 +206,7 @@ export function rankReplicas(input: RankInput): {
   excluded: Exclusion[];
 } {
   const { eligible, excluded } = filterReplicas(input.endpoint, input.isEjected);
-  const ranked = eligible.map((r) => scoreReplica(input, r)).sort(compareRanked(input.loads));
+  const scored = withPrefixHome(input, eligible);
+  const ranked = eligible.map((r) => scoreReplica(scored, r)).sort(compareRanked(input.loads));
   return { ranked, excluded };
 }
