@@ -4,12 +4,10 @@
 // lookups of one key share a query. When the database cannot be reached, keys last seen valid
 // keep working for up to `staleMs` (expiry is still checked), so a database blip does not take
 // inference down.
-import { createHash } from 'node:crypto';
-import type { Db } from '@aigrid/db';
+import { API_KEY_PREFIX, hashApiKey, type Db } from '@aigrid/db';
 import type { Logger } from './logger';
 import { errors, GatewayError } from './openai-errors';
 
-export const API_KEY_PREFIX = 'agk_';
 const MAX_KEY_LENGTH = 200;
 const MAX_CACHE_ENTRIES = 100_000;
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -30,10 +28,6 @@ interface KeyRow {
 interface CacheEntry {
   row: KeyRow | null;
   checkedAtMs: number;
-}
-
-export function hashApiKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
 }
 
 export interface KeyAuthenticator {

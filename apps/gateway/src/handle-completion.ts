@@ -11,7 +11,7 @@ import {
   type RouteEndpoint,
 } from '@aigrid/routing';
 import type { GatewayContext } from './gateway-context';
-import type { UsageRecord } from './metering';
+import { emptyUsage, type UsageRecord } from './metering';
 import { errors, GatewayError, sendError } from './openai-errors';
 import {
   parseCompletionRequest,
@@ -106,22 +106,9 @@ async function serve(
 
   const usageId = baseHeaders['x-aigrid-request-id']!;
   const at = new Date();
-  ctx.meter.begin({ id: usageId, organizationId, endpointId: endpoint.id, at });
-  const record: UsageRecord = {
-    id: usageId,
-    organizationId,
-    endpointId: endpoint.id,
-    siteId: null,
-    nodeId: null,
-    replicaId: null,
-    clientMetroId: null,
-    promptTokens: 0,
-    completionTokens: 0,
-    egressBytes: 0,
-    ttftMs: null,
-    status: 0,
-    at,
-  };
+  const begun = { id: usageId, organizationId, endpointId: endpoint.id, at };
+  ctx.meter.begin(begun);
+  const record: UsageRecord = emptyUsage(begun, 0);
   const controller = new AbortController();
   const onClose = () => {
     if (!res.writableFinished)

@@ -1,4 +1,5 @@
 export { createPrismaClient, type Db } from './client';
 export { hashPassword, verifyPassword } from './password';
 export { writeAudit, type AuditEntry } from './audit';
+export { API_KEY_PREFIX, hashApiKey } from './api-key-hash';
 export * from '../generated/prisma/client';

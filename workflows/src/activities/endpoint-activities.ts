@@ -120,22 +120,13 @@ export function createEndpointActivities({
       endpointId: string;
       excludeNodeIds: string[];
     }): Promise<PlanResult> {
-      const { request, siteNames, nodeNames } = await loadPlacementInput(prisma, input.endpointId, {
-        now: now(),
-        downAfterMs: settings.nodeDownAfterMs,
-        excludeNodeIds: input.excludeNodeIds,
-      });
+      const { request, requestIfNodesUp, siteNames, nodeNames } = await loadPlacementInput(
+        prisma,
+        input.endpointId,
+        { now: now(), downAfterMs: settings.nodeDownAfterMs, excludeNodeIds: input.excludeNodeIds },
+      );
       const result = await placeEndpoint(request);
-      let waitForNodes = false;
-      if (!result.feasible) {
-        const optimistic = await loadPlacementInput(prisma, input.endpointId, {
-          now: now(),
-          downAfterMs: settings.nodeDownAfterMs,
-          excludeNodeIds: input.excludeNodeIds,
-          assumeNodesUp: true,
-        });
-        waitForNodes = (await placeEndpoint(optimistic.request)).feasible;
-      }
+      const waitForNodes = !result.feasible && (await placeEndpoint(requestIfNodesUp)).feasible;
       const reasons = result.reasons.map((r) => r.message);
       for (const a of result.alternatives) reasons.push(`Would work: ${a.message}`);
       return {

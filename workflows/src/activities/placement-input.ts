@@ -27,6 +27,8 @@ export function nodeAlive(node: NodeLiveness, now: Date, downAfterMs: number): b
 
 export interface PlacementInput {
   request: PlacementRequest;
+  /** The same request with nodes that are enrolling or not reporting counted as healthy. */
+  requestIfNodesUp: PlacementRequest;
   siteNames: Map<string, string>;
   nodeNames: Map<string, string>;
 }
@@ -38,8 +40,6 @@ export async function loadPlacementInput(
     now: Date;
     downAfterMs: number;
     excludeNodeIds?: readonly string[];
-    /** Count nodes that are enrolling or not reporting as healthy (would they make it work?). */
-    assumeNodesUp?: boolean;
     /** Replaces the endpoint's expected request rate (observed demand, scale out). */
     expectedRps?: number;
   },
@@ -69,7 +69,8 @@ export async function loadPlacementInput(
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const sample = new Map(health.map((h) => [h.nodeId, h]));
   const excluded = new Set(opts.excludeNodeIds ?? []);
-  const grid: Grid = {
+  /** The live grid; with `assumeUp`, nodes enrolling or not reporting count as healthy. */
+  const buildGrid = (assumeUp: boolean): Grid => ({
     ...market,
     sites: market.sites.map((s) => ({
       ...s,
@@ -77,7 +78,7 @@ export async function loadPlacementInput(
         const row = byId.get(n.id);
         const usable =
           !!row &&
-          (opts.assumeNodesUp === true ||
+          (assumeUp ||
             (SERVING.includes(row.status) && nodeAlive(row, opts.now, opts.downAfterMs))) &&
           !excluded.has(n.id);
         const h = sample.get(n.id);
@@ -89,7 +90,7 @@ export async function loadPlacementInput(
         };
       }),
     })),
-  };
+  });
   const totalBp = endpoint.demands.reduce((sum, d) => sum + d.weightBp, 0) || 1;
   const request: PlacementRequest = {
     endpoint: {
@@ -115,11 +116,12 @@ export async function loadPlacementInput(
         ? { budgetPerMonthMicros: Number(endpoint.budgetMicrosPerMonth) }
         : {}),
     },
-    grid,
+    grid: buildGrid(false),
     options: { solver: 'auto', timeLimitMs: 2_000 },
   };
   return {
     request,
+    requestIfNodesUp: { ...request, grid: buildGrid(true) },
     siteNames: new Map(market.sites.map((s) => [s.id, s.name])),
     nodeNames: new Map(nodes.map((n) => [n.id, n.name])),
   };

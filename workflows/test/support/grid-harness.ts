@@ -4,7 +4,7 @@
 // dev server of the test run, the worker and the dispatcher in this process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bearerToken, enrolAgent, generateEnrolmentToken, ingestHeartbeat } from '@aigrid/api';
 import { createTestDatabase, type TestDatabase } from '@aigrid/db/testing';
+import { killProcessTree } from '@aigrid/infra/services';
 import { seedDemo } from '@aigrid/db/seed';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
@@ -68,22 +69,6 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${what} not reached within ${ms} ms (last: ${JSON.stringify(last)})`);
-}
-
-/** Processes whose parent is `pid` (the agent's engines run in their own process groups). */
-function childrenOf(pid: number): number[] {
-  const kids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) kids.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return kids;
 }
 
 export class TestGrid {
@@ -228,15 +213,7 @@ export class TestGrid {
       child,
       output: () => out,
       kill: () => {
-        if (child.pid === undefined) return;
-        for (const pid of childrenOf(child.pid)) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // Already gone.
-          }
-        }
-        child.kill('SIGKILL');
+        if (child.pid !== undefined) killProcessTree(child.pid);
       },
     };
     this.agents.set(name, handle);

@@ -13,7 +13,7 @@ import { beginLine, endLine, interruptedLine, type UsageRecord } from './spool-f
 import { lockSpoolDir } from './spool-lock';
 import { SpoolWriter } from './spool-writer';
 
-export { INTERRUPTED_STATUS, type UsageRecord } from './spool-format';
+export { emptyUsage, INTERRUPTED_STATUS, type UsageRecord } from './spool-format';
 
 export interface Meter {
   /** The request was authorised and resolved to an endpoint: durably note that it started. */

@@ -131,12 +131,15 @@ export function endLine(r: UsageRecord): string {
   return `${JSON.stringify(line)}\n`;
 }
 
-/** The `end` line that stands for a request whose process died before it finished. */
-export function interruptedLine(b: BeginLine): string {
-  return endLine({
-    id: b.id,
-    organizationId: b.organizationId,
-    endpointId: b.endpointId,
+/** A request's usage before anything is known of it: no site, no tokens, no bytes. */
+export function emptyUsage(
+  r: { id: string; organizationId: string; endpointId: string; at: Date },
+  status: number,
+): UsageRecord {
+  return {
+    id: r.id,
+    organizationId: r.organizationId,
+    endpointId: r.endpointId,
     siteId: null,
     nodeId: null,
     replicaId: null,
@@ -145,9 +148,14 @@ export function interruptedLine(b: BeginLine): string {
     completionTokens: 0,
     egressBytes: 0,
     ttftMs: null,
-    status: INTERRUPTED_STATUS,
-    at: new Date(b.at),
-  });
+    status,
+    at: r.at,
+  };
+}
+
+/** The `end` line that stands for a request whose process died before it finished. */
+export function interruptedLine(b: BeginLine): string {
+  return endLine(emptyUsage({ ...b, at: new Date(b.at) }, INTERRUPTED_STATUS));
 }
 
 /** One line of a segment, or null when it is not a valid record (a torn or corrupt line). */

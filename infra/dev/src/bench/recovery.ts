@@ -6,7 +6,7 @@
 // replacement replica serves and the p95 time to first token is back within the SLO.
 // Writes bench-results/recovery.json.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { createPrismaClient } from '@aigrid/db';
@@ -14,6 +14,7 @@ import { DEMO_LOGINS } from '@aigrid/db/seed';
 import { createAigridClient, signInWithPassword } from '@aigrid/sdk';
 import OpenAI from 'openai';
 import { REPO_ROOT } from '../services/paths';
+import { killProcessTree } from '../services/process';
 import { startThrowawayGrid } from '../throwaway-grid';
 import { percentile, round, table } from './gateway/stats';
 
@@ -26,34 +27,6 @@ interface Sample {
   ttftMs: number | null;
   ok: boolean;
   site: string | null;
-}
-
-/** Children of a process, from /proc (the agent's engines run in their own process groups). */
-function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return out;
-}
-
-function killNode(pid: number) {
-  const engines = childPids(pid);
-  process.kill(pid, 'SIGKILL');
-  for (const engine of engines) {
-    try {
-      process.kill(-engine, 'SIGKILL');
-    } catch {
-      process.kill(engine, 'SIGKILL');
-    }
-  }
 }
 
 async function main() {
@@ -144,7 +117,7 @@ async function main() {
     const agent = grid.agents.find((a) => a.name === `agent ${serving.node.name}`);
     if (!agent?.child.pid) throw new Error(`no agent process for ${serving.node.name}`);
     const killedAt = Date.now();
-    killNode(agent.child.pid);
+    killProcessTree(agent.child.pid);
     console.log(`killed node ${serving.node.name} (agent and engine)`);
 
     let downS: number | null = null;

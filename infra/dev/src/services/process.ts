@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ManagedProcess {
   name: string;
@@ -64,4 +65,38 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${what} was not ready within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+/** Processes whose parent is `pid`, from /proc (Linux). */
+function childrenOf(pid: number): number[] {
+  const kids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) kids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return kids;
+}
+
+/**
+ * SIGKILLs a process and its children with their process groups: a node lost at once, agent and
+ * engines (which the agent starts in process groups of their own).
+ */
+export function killProcessTree(pid: number): void {
+  const kids = childrenOf(pid);
+  const kill = (target: number) => {
+    try {
+      process.kill(target, 'SIGKILL');
+      return true;
+    } catch {
+      return false; // Already gone.
+    }
+  };
+  kill(pid);
+  for (const kid of kids) if (!kill(-kid)) kill(kid);
 }

@@ -1,9 +1,9 @@
 // API keys: `agk_` + 32 random bytes in base64url. Only a SHA-256 of the key is stored (a fast
 // hash is right for a 256-bit random secret), with a prefix that identifies it in lists.
-import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '@aigrid/db';
+import { randomBytes } from 'node:crypto';
+import { API_KEY_PREFIX, hashApiKey, type Db } from '@aigrid/db';
 
-export const API_KEY_PREFIX = 'agk_';
+export { API_KEY_PREFIX, hashApiKey };
 const PREFIX_LENGTH = 12;
 /** Last-used time is written at most this often per key, to keep reads read-only. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -11,10 +11,6 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export function generateApiKey(): { secret: string; prefix: string; secretHash: string } {
   const secret = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   return { secret, prefix: secret.slice(0, PREFIX_LENGTH), secretHash: hashApiKey(secret) };
-}
-
-export function hashApiKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
 }
 
 export async function findApiKey(db: Db, secret: string, now: Date) {

@@ -200,17 +200,6 @@ export async function runOverhead(
       results[`gateway_upstream_first_byte_p50_ms_c${c}`] = round(percentile(g.upstreamMs, 50));
       results[`after_headers_p50_ms_direct_c${c}`] = round(percentile(d.afterHeadersMs, 50));
       results[`after_headers_p50_ms_gateway_c${c}`] = round(percentile(g.afterHeadersMs, 50));
-      results[`engine_ttft_mean_ms_direct_c${c}`] = round(
-        (d.engineTtftSumS / d.engineTtftCount) * 1000,
-      );
-      results[`engine_ttft_mean_ms_gateway_c${c}`] = round(
-        (g.engineTtftSumS / g.engineTtftCount) * 1000,
-      );
-      results[`headers_p50_ms_direct_c${c}`] = round(percentile(d.headersMs, 50));
-      results[`headers_p50_ms_gateway_c${c}`] = round(percentile(g.headersMs, 50));
-      results[`gateway_upstream_first_byte_p50_ms_c${c}`] = round(percentile(g.upstreamMs, 50));
-      results[`after_headers_p50_ms_direct_c${c}`] = round(percentile(d.afterHeadersMs, 50));
-      results[`after_headers_p50_ms_gateway_c${c}`] = round(percentile(g.afterHeadersMs, 50));
       results[`gateway_cpu_pct_c${c}`] = round((g.cpuMs.gateway / g.wallMs) * 100, 1);
       results[`gateway_cpu_us_per_token_c${c}`] = round(
         (g.cpuMs.gateway / Math.max(1, g.tokens)) * 1000,

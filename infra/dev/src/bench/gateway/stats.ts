@@ -10,18 +10,6 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
-/** A seeded generator (mulberry32), so every policy sees the same workload. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Renders rows as a Markdown table with right-aligned numbers. */
 export function table(head: string[], rows: (string | number)[][]): string {
   const cells = [head, ...rows.map((r) => r.map(String))];

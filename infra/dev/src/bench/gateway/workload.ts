@@ -8,7 +8,7 @@ export interface ChatMessage {
   role: string;
   content: string;
 }
-import { seededRandom } from './stats';
+import { seededRng } from '@aigrid/routing';
 
 export const WORKLOAD = {
   systemPrompts: 16,
@@ -60,7 +60,7 @@ export interface PlannedRequest {
 }
 
 export function buildConversations(seed = 7): Conversation[] {
-  const rng = seededRandom(seed);
+  const rng = seededRng(seed);
   const systems = Array.from(
     { length: WORKLOAD.systemPrompts },
     (_, i) =>
@@ -96,7 +96,7 @@ export function buildConversations(seed = 7): Conversation[] {
 }
 
 export function planRequests(conversations: Conversation[], seed = 11): PlannedRequest[] {
-  const rng = seededRandom(seed);
+  const rng = seededRng(seed);
   const plan: PlannedRequest[] = [];
   const [minTokens, maxTokens] = WORKLOAD.maxTokens;
   for (let t = 0, n = 0; ; n++) {
