@@ -28,7 +28,7 @@ export interface Upstream {
   ranked: RankedReplica;
   statusCode: number;
   contentType: string;
-  iterator: AsyncIterator<Buffer>;
+  /** Paused after its first chunk. */
   body: Dispatcher.ResponseData['body'];
   first: Buffer | null;
   sentAtMs: number;
@@ -81,17 +81,15 @@ export async function connectUpstream(
         failure = res.statusCode === 429 ? 'status_429' : 'status_5xx';
         await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
       } else {
-        const iterator = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-        const next = await iterator.next();
+        const first = await firstChunk(res.body);
         const firstByteAtMs = performance.now();
         if (res.statusCode < 300) outliers.onSuccess(replica.id);
         return {
           ranked,
           statusCode: res.statusCode,
           contentType: String(res.headers['content-type'] ?? 'application/json'),
-          iterator,
           body: res.body,
-          first: next.done ? null : (next.value as Buffer),
+          first,
           sentAtMs,
           firstByteAtMs,
           attempts,
@@ -138,6 +136,68 @@ export async function connectUpstream(
   );
 }
 
+type Body = Dispatcher.ResponseData['body'];
+
+/** The body's first chunk (null if it ended without one), leaving the body paused. */
+function firstChunk(body: Body): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const settle = (fn: () => void) => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+      fn();
+    };
+    const onData = (chunk: Buffer) => settle(() => (body.pause(), resolve(chunk)));
+    const onEnd = () => settle(() => resolve(null));
+    const onError = (err: Error) => settle(() => reject(err));
+    const onClose = () => settle(() => reject(new Error('upstream closed before its first byte')));
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onClose);
+  });
+}
+
+/** The rest of a (paused) body, as text. */
+async function readRest(body: Body, decoder: StringDecoder): Promise<string> {
+  let text = '';
+  for await (const chunk of body) text += decoder.write(chunk as Buffer);
+  return text + decoder.end();
+}
+
+/**
+ * Feeds every remaining chunk of a (paused) body to `onChunk` as it arrives, with events rather
+ * than an async iterator (no promise per chunk on the hot path), pausing the body while the
+ * client's socket is full. Resolves at the end of the body; rejects when it fails or is aborted.
+ */
+function forwardChunks(body: Body, res: ServerResponse, onChunk: (chunk: Buffer) => void) {
+  return new Promise<void>((resolve, reject) => {
+    const resume = () => body.resume();
+    const settle = (fn: () => void) => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+      res.off('drain', resume);
+      fn();
+    };
+    const onData = (chunk: Buffer) => {
+      onChunk(chunk);
+      if (res.writableNeedDrain) body.pause();
+    };
+    const onEnd = () => settle(resolve);
+    const onError = (err: Error) => settle(() => reject(err));
+    const onClose = () => settle(() => reject(new Error('upstream closed mid-stream')));
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onClose);
+    res.on('drain', resume);
+    if (!res.writableNeedDrain) body.resume();
+  });
+}
+
 /** What was relayed so far; filled in while relaying, so it is known even when the client left. */
 export interface RelayResult {
   /** HTTP status the client got (for a stream that failed midway: 502); 0 until answered. */
@@ -146,19 +206,6 @@ export interface RelayResult {
   /** Completion events seen (streams), an estimate of tokens when usage never came. */
   contentEvents: number;
   egressBytes: number;
-}
-
-/** Waits until the response can take more, or is gone. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 /** Relays the upstream answer to the client, rewriting `model` and reading the usage. */
@@ -179,11 +226,8 @@ export async function relayResponse(
 ): Promise<void> {
   const decoder = new StringDecoder('utf8');
   if (up.statusCode >= 300) {
-    let text = up.first ? decoder.write(up.first) : '';
-    for (let n = await up.iterator.next(); !n.done; n = await up.iterator.next()) {
-      text += decoder.write(n.value);
-    }
-    const body = JSON.stringify(normaliseEngineError(up.statusCode, text + decoder.end()));
+    const text = (up.first ? decoder.write(up.first) : '') + (await readRest(up.body, decoder));
+    const body = JSON.stringify(normaliseEngineError(up.statusCode, text));
     res.writeHead(up.statusCode, {
       ...opts.headers,
       'content-type': 'application/json',
@@ -196,19 +240,14 @@ export async function relayResponse(
   }
 
   if (!opts.stream) {
-    const chunks: Buffer[] = up.first ? [up.first] : [];
+    let text = up.first ? decoder.write(up.first) : '';
     try {
-      for (let n = await up.iterator.next(); !n.done; n = await up.iterator.next()) {
-        chunks.push(n.value);
-      }
+      text += await readRest(up.body, decoder);
     } catch (err) {
       if (opts.signal.aborted) throw err;
       throw new GatewayError(502, 'upstream_error', 'The model server failed while answering.');
     }
-    const { body, usage } = rewriteJsonResponse(
-      Buffer.concat(chunks).toString('utf8'),
-      opts.endpointName,
-    );
+    const { body, usage } = rewriteJsonResponse(text, opts.endpointName);
     res.writeHead(200, {
       ...opts.headers,
       'content-type': 'application/json',
@@ -228,20 +267,17 @@ export async function relayResponse(
     'cache-control': 'no-cache',
   });
   out.status = 200;
-  const write = async (text: string) => {
+  const write = (text: string) => {
     if (!text || res.destroyed) return;
     out.egressBytes += Buffer.byteLength(text);
-    const more = res.write(text);
+    res.write(text);
     out.usage = rewriter.usage;
     out.contentEvents = rewriter.contentEvents;
-    if (!more) await drained(res);
   };
   try {
-    if (up.first) await write(rewriter.push(decoder.write(up.first)));
-    for (let n = await up.iterator.next(); !n.done; n = await up.iterator.next()) {
-      await write(rewriter.push(decoder.write(n.value)));
-    }
-    await write(rewriter.push(decoder.end()) + rewriter.flush());
+    if (up.first) write(rewriter.push(decoder.write(up.first)));
+    await forwardChunks(up.body, res, (chunk) => write(rewriter.push(decoder.write(chunk))));
+    write(rewriter.push(decoder.end()) + rewriter.flush());
   } catch (err) {
     if (opts.signal.aborted) throw err;
     out.status = 502;
@@ -249,7 +285,7 @@ export async function relayResponse(
       { requestId: opts.requestId, replicaId: up.ranked.replica.id, err: (err as Error).message },
       'replica failed mid-stream',
     );
-    await write(sseErrorEvent('The model server failed while streaming.', 'upstream_error'));
+    write(sseErrorEvent('The model server failed while streaming.', 'upstream_error'));
   }
   res.end();
   out.usage = rewriter.usage;

@@ -18,10 +18,14 @@ import { closedLoop, type StreamRequest, type StreamResult } from './stream-clie
 export const OVERHEAD = {
   gpuTypeId: 'L40S',
   timeScale: 1,
+  // Output lengths vary per request (uniform in [min, max], the same sequence on both paths) and
+  // the clients start spread over the ramp: a closed loop of equal streams started together moves
+  // in lockstep, and its TTFT then measures the position of a request in a burst of arrivals
+  // rather than the path it took. Requests started during the ramp are not counted.
   levels: [
-    { concurrency: 1, rounds: 4, roundMs: 3_000, maxTokens: 16 },
-    { concurrency: 64, rounds: 4, roundMs: 4_000, maxTokens: 64 },
-    { concurrency: 256, rounds: 4, roundMs: 5_000, maxTokens: 64 },
+    { concurrency: 1, rounds: 4, roundMs: 3_000, rampMs: 0, tokens: [16, 16] as const },
+    { concurrency: 64, rounds: 2, roundMs: 9_000, rampMs: 2_500, tokens: [16, 112] as const },
+    { concurrency: 256, rounds: 2, roundMs: 14_000, rampMs: 5_000, tokens: [16, 112] as const },
   ],
   promptWords: 120,
 };
@@ -45,6 +49,14 @@ interface PathTotals {
   wallMs: number;
   errors: number;
   cpuMs: { engine: number; gateway: number; client: number };
+}
+
+/** The output length of request n: a fixed pseudo-random sequence, identical on both paths. */
+function outputTokens(n: number, [min, max]: readonly [number, number]): number {
+  let h = Math.imul(n + 1, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  h ^= h >>> 13;
+  return min + ((h >>> 0) % (max - min + 1));
 }
 
 const emptyTotals = (): PathTotals => ({
@@ -134,21 +146,21 @@ export async function runOverhead(
   const rows: (string | number)[][] = [];
   try {
     const requestFor =
-      (via: 'direct' | 'gateway', maxTokens: number) =>
+      (via: 'direct' | 'gateway', tokens: readonly [number, number]) =>
       (client: number, n: number): StreamRequest => ({
         url: via === 'direct' ? engineUrl : gateway.ready.url,
         headers: via === 'direct' ? {} : { authorization: `Bearer ${grid.apiKey}` },
         body: {
           model: via === 'direct' ? MODEL_ID : ENDPOINT_NAME,
           messages: [{ role: 'user', content: `Request ${n} from client ${client}. ${PROMPT}` }],
-          max_tokens: maxTokens,
+          max_tokens: outputTokens(n, tokens),
           ignore_eos: true,
           stream: true,
         },
       });
     log('overhead: warming up (both paths, 16 streams, 2 s each)');
     for (const via of ['direct', 'gateway'] as const) {
-      await closedLoop({ concurrency: 16, durationMs: 2_000, next: requestFor(via, 16) });
+      await closedLoop({ concurrency: 16, durationMs: 2_000, next: requestFor(via, [16, 16]) });
     }
     for (const level of OVERHEAD.levels) {
       const c = level.concurrency;
@@ -162,7 +174,8 @@ export async function runOverhead(
           const run = await closedLoop({
             concurrency: c,
             durationMs: level.roundMs,
-            next: requestFor(via, level.maxTokens),
+            rampMs: level.rampMs,
+            next: requestFor(via, level.tokens),
           });
           const t = totals[via];
           add(t, run);

@@ -108,25 +108,34 @@ export function streamChat(agent: Agent, req: StreamRequest): Promise<StreamResu
 
 /**
  * Closed loop: `concurrency` clients each send a request, wait for the whole stream, and send the
- * next, until `durationMs` has passed (streams in progress then finish).
+ * next, until `durationMs` has passed (streams in progress then finish). With `rampMs`, client i
+ * starts at i/concurrency × rampMs, so that the clients do not move in lockstep, and only requests
+ * started after the ramp are returned (the wall time then runs from the end of the ramp).
  */
 export async function closedLoop(opts: {
   concurrency: number;
   durationMs: number;
+  rampMs?: number;
   next: (client: number, n: number) => StreamRequest;
 }): Promise<{ results: StreamResult[]; wallMs: number }> {
   const agent = createAgent();
   const results: StreamResult[] = [];
+  const rampMs = opts.rampMs ?? 0;
   const t0 = performance.now();
+  const measuredFrom = t0 + rampMs;
   const deadline = t0 + opts.durationMs;
   let n = 0;
   await Promise.all(
     Array.from({ length: opts.concurrency }, async (_, client) => {
-      while (performance.now() < deadline)
-        results.push(await streamChat(agent, opts.next(client, n++)));
+      const delay = (client / opts.concurrency) * rampMs;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      while (performance.now() < deadline) {
+        const result = await streamChat(agent, opts.next(client, n++));
+        if (result.startMs >= measuredFrom) results.push(result);
+      }
     }),
   );
-  const wallMs = performance.now() - t0;
+  const wallMs = performance.now() - measuredFrom;
   agent.destroy();
   return { results, wallMs };
 }
