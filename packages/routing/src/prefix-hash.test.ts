@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimatePromptTokens, promptBlockHashes } from './prefix-hash';
+import { DEFAULT_MAX_BLOCKS, estimatePromptTokens, promptBlockHashes } from './prefix-hash';
 
 const block = (c: string) => c.repeat(64);
 
@@ -14,6 +14,18 @@ describe('promptBlockHashes', () => {
     expect(one[3]).not.toBe(two[3]);
   });
 
+  it('tells apart conversations that share a long system prompt (thousands of tokens)', () => {
+    // A chat's system prompt is often longer than 4,000 characters; conversations behind it differ
+    // only in their history. If the hashes stopped inside the system prompt, every conversation
+    // would look the same and could be routed away from the replica holding its history.
+    const system =
+      'system\n' + 'You follow the operator handbook, section by section. '.repeat(120);
+    const one = promptBlockHashes(system + 'user\n' + 'Review the peering contract. '.repeat(20));
+    const two = promptBlockHashes(system + 'user\n' + 'Summarise the outage report. '.repeat(20));
+    expect(system.length).toBeGreaterThan(6_000);
+    expect(one.at(-1)).not.toBe(two.at(-1));
+  });
+
   it('chains: a different first block changes every hash, even of identical later blocks', () => {
     const rest = block('b') + block('c') + block('d');
     const one = promptBlockHashes(block('a') + rest);
@@ -24,7 +36,7 @@ describe('promptBlockHashes', () => {
   it('hashes only full blocks, at most maxBlocks, as safe integers that never change', () => {
     expect(promptBlockHashes('x'.repeat(63))).toEqual([]);
     expect(promptBlockHashes('x'.repeat(10 * 64 + 5))).toHaveLength(10);
-    expect(promptBlockHashes('x'.repeat(100 * 64))).toHaveLength(64);
+    expect(promptBlockHashes('x'.repeat(300 * 64))).toHaveLength(DEFAULT_MAX_BLOCKS);
     expect(promptBlockHashes('x'.repeat(40), { blockChars: 8, maxBlocks: 3 })).toHaveLength(3);
     const hashes = promptBlockHashes(block('a') + block('b'));
     for (const h of hashes) expect(Number.isSafeInteger(h) && h >= 0).toBe(true);

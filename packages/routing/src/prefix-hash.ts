@@ -21,7 +21,11 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 export const DEFAULT_BLOCK_CHARS = 64;
-export const DEFAULT_MAX_BLOCKS = 64;
+/**
+ * Blocks hashed per prompt: 256 × 64 characters ≈ 4,000 tokens, so that conversations behind a
+ * long shared system prompt still differ in their hashes (their histories are what set them apart).
+ */
+export const DEFAULT_MAX_BLOCKS = 256;
 /** Characters per token assumed when estimating a prompt's token count. */
 export const CHARS_PER_TOKEN = 4;
 
