@@ -24,7 +24,12 @@ async function main(): Promise<number> {
     ? parseMetroTable(readFileSync(env.AIGRID_METRO_TABLE, 'utf8'))
     : [];
   const db = createPrismaClient(env.DATABASE_URL);
-  const meter = await createMeter({ dir: env.AIGRID_GATEWAY_SPOOL_DIR, db, log });
+  // The meter ships usage from its own worker thread, with its own database client.
+  const meter = await createMeter({
+    dir: env.AIGRID_GATEWAY_SPOOL_DIR,
+    databaseUrl: env.DATABASE_URL,
+    log,
+  });
   const gateway = await startGateway({
     db,
     log,

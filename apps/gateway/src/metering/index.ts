@@ -1,14 +1,16 @@
 // Metering: one usage event per request, durable on local disk within milliseconds and shipped to
 // PostgreSQL in batches. See docs/operations.md ("Metering") for the files and the guarantees.
+// The spool writer runs on the caller's thread (appending is cheap and never waits on disk); the
+// shipper runs in a worker thread with its own database client (ship-thread.ts), so that no
+// database work for metering runs on the event loop that serves requests.
 //
 // Status 0: a request that began (`begin`) and whose process died before `end` is recorded, on
 // the next start, as an event with status 0 and zero tokens and bytes ("interrupted by a gateway
 // restart"), so no request is lost and none is counted twice.
 import { mkdir } from 'node:fs/promises';
-import type { Db } from '@aigrid/db';
 import type { Logger } from 'pino';
 import { recoverSpool } from './recover-spool';
-import { UsageShipper } from './ship-usage';
+import { SharedProgress, ShipThread } from './ship-thread';
 import { beginLine, endLine, interruptedLine, type UsageRecord } from './spool-format';
 import { lockSpoolDir } from './spool-lock';
 import { SpoolWriter } from './spool-writer';
@@ -20,14 +22,16 @@ export interface Meter {
   begin(r: { id: string; organizationId: string; endpointId: string; at: Date }): void;
   /** It finished (any way): exactly one usage event results. */
   end(r: UsageRecord): void;
-  /** Flush, fsync, ship what is pending (bounded wait), stop timers. */
+  /** Flush, fsync, ship what is pending (bounded wait), stop the shipper thread and timers. */
   close(): Promise<void>;
 }
 
 export interface MeterOptions {
   /** The spool folder: one gateway process per folder (enforced by a lock file). */
   dir: string;
-  db: Db;
+  /** PostgreSQL the shipper thread connects to, with its own Prisma client. */
+  databaseUrl: string;
+  /** Also the shipper thread's log level (it logs with its own pino logger). */
   log: Logger;
   /** Pause between shipping rounds when the shipper has caught up (default 250 ms). */
   shipIntervalMs?: number;
@@ -39,11 +43,16 @@ export interface MeterOptions {
   commitDelayMs?: number;
   /** A segment larger than this is closed and a new one begun (default 8 MiB). */
   segmentBytes?: number;
+  /**
+   * Tests only: URL of a module whose `wrapDb(db, restarts)` wraps the shipper thread's Prisma
+   * client (`restarts`: how many shipper threads died before this one), to inject faults.
+   */
+  testDbWrapper?: string;
 }
 
 /** Internals a test or benchmark may watch; the gateway uses only `Meter`. */
 export interface MeterWithStats extends Meter {
-  /** Events inserted by this meter's shipper so far (re-shipped duplicates included). */
+  /** Events inserted by this meter's shipper threads so far (re-shipped duplicates included). */
   shipped(): number;
 }
 
@@ -51,6 +60,7 @@ export async function createMeter(opts: MeterOptions): Promise<MeterWithStats> {
   const log = opts.log.child({ component: 'metering' });
   await mkdir(opts.dir, { recursive: true });
   const lock = await lockSpoolDir(opts.dir);
+  let opened: SpoolWriter | undefined;
   try {
     const recovered = await recoverSpool(opts.dir, log);
     const writer = new SpoolWriter({
@@ -60,19 +70,25 @@ export async function createMeter(opts: MeterOptions): Promise<MeterWithStats> {
       commitDelayMs: opts.commitDelayMs,
       segmentBytes: opts.segmentBytes,
     });
+    opened = writer;
     await writer.open();
     for (const b of recovered.interrupted) writer.append(interruptedLine(b));
     await writer.flush();
-    const shipper = new UsageShipper({
+    const progress = new SharedProgress();
+    progress.publishCommitted(writer.committed());
+    writer.onCommit(() => progress.publishCommitted(writer.committed()));
+    const shipper = new ShipThread({
       dir: opts.dir,
-      db: opts.db,
+      databaseUrl: opts.databaseUrl,
       log,
+      logLevel: log.level,
       from: recovered.from,
-      committed: () => writer.committed(),
+      progress,
       shipIntervalMs: opts.shipIntervalMs ?? 250,
       batchSize: opts.batchSize ?? 500,
+      testDbWrapper: opts.testDbWrapper,
     });
-    shipper.start();
+    await shipper.start();
     let closing: Promise<void> | null = null;
     return {
       begin(r) {
@@ -92,9 +108,10 @@ export async function createMeter(opts: MeterOptions): Promise<MeterWithStats> {
         })();
         return closing;
       },
-      shipped: () => shipper.shipped,
+      shipped: () => progress.shipped(),
     };
   } catch (err) {
+    await opened?.close().catch(() => undefined);
     await lock.release();
     throw err;
   }

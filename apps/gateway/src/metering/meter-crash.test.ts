@@ -72,7 +72,7 @@ async function runChildUntilKilled(dir: string, run: Run): Promise<string> {
 }
 
 async function recoverAndCount(dir: string, prefix: string, expectedRows: number) {
-  const meter = await createMeter({ dir, db: t.prisma, log: quietLog(), shipIntervalMs: 10 });
+  const meter = await createMeter({ dir, databaseUrl: t.url, log: quietLog(), shipIntervalMs: 10 });
   const deadline = Date.now() + 20_000;
   const where = { id: { startsWith: `${prefix}-` } };
   while ((await t.prisma.usageEvent.count({ where })) < expectedRows && Date.now() < deadline) {
@@ -80,7 +80,7 @@ async function recoverAndCount(dir: string, prefix: string, expectedRows: number
   }
   await meter.close();
   // A third start must change nothing: every request is already counted once.
-  await (await createMeter({ dir, db: t.prisma, log: quietLog() })).close();
+  await (await createMeter({ dir, databaseUrl: t.url, log: quietLog() })).close();
   const byStatus = await t.prisma.usageEvent.groupBy({
     by: ['status'],
     where,

@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createPrismaClient } from '@aigrid/db';
 import { createTestDatabase, type TestDatabase } from '@aigrid/db/testing';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMeter, INTERRUPTED_STATUS } from './index';
 import {
@@ -14,6 +14,9 @@ import {
   type Tenant,
 } from './testing/meter-test-helpers';
 import { startTcpProxy } from './testing/tcp-proxy';
+
+/** A PostgreSQL that is never there. */
+const DOWN_URL = 'postgresql://postgres:postgres@127.0.0.1:1/none';
 
 let t: TestDatabase;
 let tenant: Tenant;
@@ -70,7 +73,7 @@ describe('metering spool', () => {
     const dir = await tempDir();
     const meter = await createMeter({
       dir,
-      db: t.prisma,
+      databaseUrl: t.url,
       log: quietLog(),
       shipIntervalMs: 10,
       batchSize: 64,
@@ -80,7 +83,12 @@ describe('metering spool', () => {
     expect(await waitForRows('once-', 500)).toBe(500);
     await meter.close();
     // A second meter on the same folder re-ships nothing and finds nothing interrupted.
-    const again = await createMeter({ dir, db: t.prisma, log: quietLog(), shipIntervalMs: 10 });
+    const again = await createMeter({
+      dir,
+      databaseUrl: t.url,
+      log: quietLog(),
+      shipIntervalMs: 10,
+    });
     await again.close();
     expect(await totals('once-')).toEqual({
       rows: 500,
@@ -109,7 +117,12 @@ describe('metering spool', () => {
 
   it('makes an end line durable within about 10 ms without waiting on the caller', async () => {
     const dir = await tempDir();
-    const meter = await createMeter({ dir, db: t.prisma, log: quietLog(), shipIntervalMs: 1_000 });
+    const meter = await createMeter({
+      dir,
+      databaseUrl: t.url,
+      log: quietLog(),
+      shipIntervalMs: 1_000,
+    });
     const started = performance.now();
     meter.begin({ ...tenant, id: 'durable-1', at: new Date() });
     meter.end(completeRecord(tenant, 'durable-1', 1));
@@ -126,9 +139,13 @@ describe('metering spool', () => {
     const viaProxy = new URL(t.url);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
-    const db = createPrismaClient(viaProxy.toString());
     const dir = await tempDir();
-    const meter = await createMeter({ dir, db, log: quietLog(), shipIntervalMs: 10 });
+    const meter = await createMeter({
+      dir,
+      databaseUrl: viaProxy.toString(),
+      log: quietLog(),
+      shipIntervalMs: 10,
+    });
     try {
       record('outage', 300, meter);
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -141,7 +158,6 @@ describe('metering spool', () => {
       expect(await waitForRows('outage-later-', 10)).toBe(10);
     } finally {
       await meter.close();
-      await db.$disconnect();
       await proxy.close();
     }
     expect((await totals('outage-')).rows).toBe(310);
@@ -149,10 +165,9 @@ describe('metering spool', () => {
 
   it('ships what a meter closed during an outage left behind when the next one starts', async () => {
     const dir = await tempDir();
-    const down = createPrismaClient('postgresql://postgres:postgres@127.0.0.1:1/none');
     const first = await createMeter({
       dir,
-      db: down,
+      databaseUrl: DOWN_URL,
       log: quietLog(),
       shipIntervalMs: 10,
       closeTimeoutMs: 200,
@@ -160,8 +175,12 @@ describe('metering spool', () => {
     record('restart', 50, first);
     first.begin({ ...tenant, id: 'restart-open', at: new Date() });
     await first.close();
-    await down.$disconnect();
-    const second = await createMeter({ dir, db: t.prisma, log: quietLog(), shipIntervalMs: 10 });
+    const second = await createMeter({
+      dir,
+      databaseUrl: t.url,
+      log: quietLog(),
+      shipIntervalMs: 10,
+    });
     expect(await waitForRows('restart-', 51)).toBe(51);
     await second.close();
     expect(await totals('restart-')).toEqual({
@@ -176,17 +195,24 @@ describe('metering spool', () => {
 
   it('refuses a second meter on a folder in use', async () => {
     const dir = await tempDir();
-    const meter = await createMeter({ dir, db: t.prisma, log: quietLog() });
-    await expect(createMeter({ dir, db: t.prisma, log: quietLog() })).rejects.toThrow(/in use/);
+    const meter = await createMeter({ dir, databaseUrl: t.url, log: quietLog() });
+    await expect(createMeter({ dir, databaseUrl: t.url, log: quietLog() })).rejects.toThrow(
+      /in use/,
+    );
     await meter.close();
-    const next = await createMeter({ dir, db: t.prisma, log: quietLog() });
+    const next = await createMeter({ dir, databaseUrl: t.url, log: quietLog() });
     await next.close();
   });
 
   it('drops the events of an endpoint deleted meanwhile without blocking the others', async () => {
     const dir = await tempDir();
     const doomed = await createTenant(t.prisma, 'Doomed');
-    const meter = await createMeter({ dir, db: t.prisma, log: quietLog(), shipIntervalMs: 10 });
+    const meter = await createMeter({
+      dir,
+      databaseUrl: t.url,
+      log: quietLog(),
+      shipIntervalMs: 10,
+    });
     meter.end(completeRecord(doomed, 'orphan-1', 1));
     await t.prisma.endpoint.delete({ where: { id: doomed.endpointId } });
     record('survivor', 5, meter);
@@ -194,5 +220,78 @@ describe('metering spool', () => {
     expect(await waitForRows('survivor-', 5)).toBe(5);
     await meter.close();
     expect(await t.prisma.usageEvent.count({ where: { id: { startsWith: 'orphan-' } } })).toBe(0);
+  });
+});
+
+describe('metering shipper thread', () => {
+  it('ships a backlog while the main thread is blocked', async () => {
+    // A backlog spooled while PostgreSQL was down, shipped by the next meter.
+    const dir = await tempDir();
+    const first = await createMeter({
+      dir,
+      databaseUrl: DOWN_URL,
+      log: quietLog(),
+      closeTimeoutMs: 200,
+    });
+    record('blocked', 2_000, first);
+    await first.close();
+    const meter = await createMeter({
+      dir,
+      databaseUrl: t.url,
+      log: quietLog(),
+      shipIntervalMs: 10,
+      batchSize: 100,
+    });
+    try {
+      // Block this thread's event loop (no timer, I/O or promise runs) until everything is
+      // shipped: a shipper on this thread could not insert anything meanwhile. The deadline only
+      // bounds the wait when that never happens.
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      const deadline = Date.now() + 30_000;
+      while (meter.shipped() < 2_000 && Date.now() < deadline) Atomics.wait(pause, 0, 0, 5);
+      expect(meter.shipped()).toBe(2_000);
+    } finally {
+      await meter.close();
+    }
+    expect(await totals('blocked-')).toEqual({
+      rows: 2_000,
+      promptTokens: triangle(2_000),
+      completionTokens: 2 * triangle(2_000),
+      egressBytes: BigInt(100 * triangle(2_000)),
+    });
+  });
+
+  it('logs a shipper thread that died, starts another and ships everything once', async () => {
+    const dir = await tempDir();
+    const logged: string[] = [];
+    const log = pino({ level: 'error' }, { write: (line: string) => void logged.push(line) });
+    const meter = await createMeter({
+      dir,
+      databaseUrl: t.url,
+      log,
+      shipIntervalMs: 10,
+      batchSize: 50,
+      testDbWrapper: new URL('./testing/crash-shipper-once.ts', import.meta.url).href,
+    });
+    try {
+      record('respawn', 300, meter);
+      expect(await waitForRows('respawn-', 300)).toBe(300);
+      // The first thread died in its first INSERT, before writing a cursor: its successor
+      // inserted all 300 again, the first batch as duplicates that were skipped.
+      expect(meter.shipped()).toBe(300);
+    } finally {
+      await meter.close();
+    }
+    expect(await totals('respawn-')).toEqual({
+      rows: 300,
+      promptTokens: triangle(300),
+      completionTokens: 2 * triangle(300),
+      egressBytes: BigInt(100 * triangle(300)),
+    });
+    const deaths = logged
+      .map((line) => JSON.parse(line) as { msg: string; err?: { message: string } })
+      .filter((l) => l.msg === 'metering shipper thread died; restarting it');
+    expect(deaths).toHaveLength(1);
+    expect(deaths[0]?.err?.message).toBe('injected shipper thread crash');
   });
 });

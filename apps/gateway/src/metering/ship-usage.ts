@@ -5,6 +5,8 @@
 // never passes the `begin` of a request that has not ended, so recovery after a crash still finds
 // it. Segments wholly before the cursor are deleted. While PostgreSQL is unreachable, the gateway
 // keeps spooling and the shipper retries with exponential backoff, logging once per outage.
+// In the gateway it runs in its own thread (ship-worker.ts), so none of this is on the event loop
+// that serves requests.
 import { Prisma, type Db } from '@aigrid/db';
 import type { Logger } from 'pino';
 import { deleteSegmentsBefore, writeCursor } from './spool-files';
@@ -21,6 +23,8 @@ export interface ShipperOptions {
   committed: () => SpoolPos;
   shipIntervalMs: number;
   batchSize: number;
+  /** Called after each INSERT with the number of events it carried (duplicates included). */
+  onInserted?: (events: number) => void;
 }
 
 type ShipResult = 'idle' | 'more' | 'failed';
@@ -211,6 +215,7 @@ export class UsageShipper {
     }
     this.backoffMs = MIN_BACKOFF_MS;
     this.shipped += data.length;
+    this.o.onInserted?.(data.length);
     return true;
   }
 

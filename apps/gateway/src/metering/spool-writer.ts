@@ -55,7 +55,7 @@ export class SpoolWriter {
     return { segment: this.segment, offset: this.committedBytes };
   }
 
-  /** Calls `listener` after each flush that committed lines. */
+  /** Calls `listener` after each flush that committed lines (and the rotation it may cause). */
   onCommit(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -146,12 +146,12 @@ export class SpoolWriter {
     if (this.failing) this.log.info({ dir: this.dir }, 'metering spool writes again');
     this.failing = false;
     this.retryMs = 0;
-    for (const listener of this.listeners) listener();
     if (this.committedBytes >= this.segmentBytes) {
       // Rotation failing is harmless: the segment just grows until a later flush rotates it.
       await this.openSegment(this.segment + 1).catch((err: unknown) => {
         this.log.error({ err, dir: this.dir }, 'metering spool could not start a new segment');
       });
     }
+    for (const listener of this.listeners) listener();
   }
 }

@@ -1,10 +1,12 @@
 // Child process of the metering crash tests: records usage through a meter on the folder it is
 // given, says "ENDED" on stdout once the `end`s of its complete requests are durable, then keeps
-// shipping until the test kills it with SIGKILL. With `killAfterInsert` it kills itself right
-// after its first successful INSERT, before the shipper can write its cursor.
-import { createPrismaClient, type Db } from '@aigrid/db';
+// shipping until the test kills it with SIGKILL. With `killAfterInsert` its shipper thread kills
+// the process right after its first successful INSERT (made after "ENDED"), before the shipper
+// can write its cursor (see kill-after-insert.ts).
+import { BroadcastChannel } from 'node:worker_threads';
 import { z } from 'zod';
 import { createMeter } from '../index';
+import { ENDED_CHANNEL } from './kill-after-insert';
 import { completeRecord, quietLog } from './meter-test-helpers';
 
 const ZChildInput = z.object({
@@ -21,29 +23,12 @@ const ZChildInput = z.object({
 });
 
 const input = ZChildInput.parse(JSON.parse(process.argv[2] ?? '{}'));
-const realDb = createPrismaClient(input.databaseUrl);
-
-function killingAfterFirstInsert(db: Db): Db {
-  const usageEvent = new Proxy(db.usageEvent, {
-    get(target, prop, receiver) {
-      if (prop !== 'createMany') return Reflect.get(target, prop, receiver);
-      return async (args: Parameters<Db['usageEvent']['createMany']>[0]) => {
-        const result = await target.createMany(args);
-        process.stdout.write('INSERTED\n');
-        process.kill(process.pid, 'SIGKILL');
-        return result;
-      };
-    },
-  });
-  return new Proxy(db, {
-    get: (target, prop, receiver) =>
-      prop === 'usageEvent' ? usageEvent : Reflect.get(target, prop, receiver),
-  });
-}
-
 const meter = await createMeter({
   dir: input.dir,
-  db: input.killAfterInsert ? killingAfterFirstInsert(realDb) : realDb,
+  databaseUrl: input.databaseUrl,
+  testDbWrapper: input.killAfterInsert
+    ? new URL('./kill-after-insert.ts', import.meta.url).href
+    : undefined,
   log: quietLog(),
   batchSize: input.batchSize,
   shipIntervalMs: input.shipIntervalMs,
@@ -67,4 +52,5 @@ for (let j = half; j < input.unfinished; j += 1) {
 // `end` lines are durable within about 10 ms; wait well past that before saying so.
 await new Promise((resolve) => setTimeout(resolve, 100));
 process.stdout.write('ENDED\n');
+new BroadcastChannel(ENDED_CHANNEL).postMessage('ENDED');
 setInterval(() => undefined, 1_000);

@@ -1,8 +1,8 @@
 // Shared by the metering tests and their child process: an organisation with one endpoint, the
-// usage of the i-th complete request, and a quiet logger.
+// usage of the i-th complete request, a quiet logger, and a hook around the shipper's INSERTs.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Db } from '@aigrid/db';
+import type { Db, Prisma } from '@aigrid/db';
 import { seedCatalogue, upsertOrganization } from '@aigrid/db/seed';
 import { pino } from 'pino';
 import type { UsageRecord } from '../index';
@@ -58,4 +58,22 @@ export async function spoolText(dir: string): Promise<string> {
   const names = (await readdir(dir)).filter((n) => n.startsWith('segment-')).sort();
   const texts = await Promise.all(names.map((n) => readFile(path.join(dir, n), 'utf8')));
   return texts.join('');
+}
+
+/** `db` with `usageEvent.createMany` wrapped: `around` gets the real call and returns its result. */
+export function wrapCreateMany(
+  db: Db,
+  around: (createMany: () => Promise<Prisma.BatchPayload>) => Promise<Prisma.BatchPayload>,
+): Db {
+  const usageEvent = new Proxy(db.usageEvent, {
+    get(target, prop, receiver) {
+      if (prop !== 'createMany') return Reflect.get(target, prop, receiver);
+      return (args: Parameters<Db['usageEvent']['createMany']>[0]) =>
+        around(() => target.createMany(args));
+    },
+  });
+  return new Proxy(db, {
+    get: (target, prop, receiver) =>
+      prop === 'usageEvent' ? usageEvent : Reflect.get(target, prop, receiver),
+  });
 }
