@@ -2,7 +2,7 @@
 // setting has a default that works with the local dev grid (`npm start`); a malformed value stops
 // start-up naming the variable (never echoing it: DATABASE_URL and the token are secrets).
 import { z } from 'zod';
-import { ROUTING_POLICIES, type RoutingPolicy } from '@aigrid/routing';
+import { parseCidrList, ROUTING_POLICIES, type RoutingPolicy } from '@aigrid/routing';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -32,6 +32,21 @@ const ZGatewayEnv = z.object({
   AIGRID_GATEWAY_SNAPSHOT_FILE: z.string().min(1).optional(),
   /** Optional file of `<ipv4>/<prefix> <metroId>` lines mapping client addresses to metros. */
   AIGRID_METRO_TABLE: z.string().min(1).optional(),
+  /**
+   * Load balancers in front of the gateway (IPv4 CIDRs, comma-separated) whose X-Forwarded-For
+   * gives the client's address for the metro table; empty = the header is ignored.
+   */
+  AIGRID_GATEWAY_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseCidrList(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   AIGRID_ROUTING_POLICY: z
     .enum(ROUTING_POLICIES as [RoutingPolicy, ...RoutingPolicy[]])
     .default('ours'),

@@ -32,6 +32,8 @@ export interface GatewayContext {
   log: Logger;
   limits: GatewayLimits;
   metroTable: readonly MetroCidr[];
+  /** Proxies whose X-Forwarded-For names the client (CIDRs). */
+  trustedProxies: readonly string[];
   gatewayToken: string;
   /** Requests in progress per API key id (for the per-key concurrency limit). */
   activePerKey: Map<string, number>;

@@ -3,6 +3,7 @@
 // failover before the first byte, relay the answer, and meter the request exactly once.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  clientAddress,
   estimatePromptTokens,
   promptBlockHashes,
   resolveClientMetro,
@@ -43,7 +44,11 @@ function rank(
   const metroHeader = req.headers['x-aigrid-metro'];
   const metro = resolveClientMetro({
     header: Array.isArray(metroHeader) ? metroHeader[0] : metroHeader,
-    clientIp: req.socket.remoteAddress,
+    clientIp: clientAddress({
+      socketIp: req.socket.remoteAddress,
+      forwardedFor: req.headers['x-forwarded-for'],
+      trustedProxies: ctx.trustedProxies,
+    }),
     table: ctx.metroTable,
     knownMetros: view?.knownMetros ?? new Set(),
   });

@@ -40,6 +40,7 @@ async function main(): Promise<number> {
     port: env.GATEWAY_PORT,
     policy: env.AIGRID_ROUTING_POLICY,
     metroTable,
+    trustedProxies: env.AIGRID_GATEWAY_TRUSTED_PROXIES,
     snapshotFile: env.AIGRID_GATEWAY_SNAPSHOT_FILE,
     limits: {
       maxBodyBytes: env.AIGRID_GATEWAY_MAX_BODY_BYTES,

@@ -44,6 +44,7 @@ export interface GatewayDeps {
   port?: number;
   policy?: RoutingPolicy;
   metroTable?: readonly MetroCidr[];
+  trustedProxies?: readonly string[];
   snapshotFile?: string;
   limits?: Partial<GatewayLimits>;
   routePollMs?: number;
@@ -202,6 +203,7 @@ export async function startGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       maxConcurrentPerKey: deps.limits?.maxConcurrentPerKey ?? 64,
     },
     metroTable: deps.metroTable ?? [],
+    trustedProxies: deps.trustedProxies ?? [],
     gatewayToken: deps.gatewayToken,
     activePerKey: new Map(),
   };

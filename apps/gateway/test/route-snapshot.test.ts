@@ -110,4 +110,12 @@ it('reads its settings with embedded defaults and names a bad one', () => {
     /AIGRID_ROUTING_POLICY/,
   );
   expect(() => parseGatewayEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  expect(env.AIGRID_GATEWAY_TRUSTED_PROXIES).toEqual([]);
+  expect(
+    parseGatewayEnv({ AIGRID_GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1/32' })
+      .AIGRID_GATEWAY_TRUSTED_PROXIES,
+  ).toEqual(['10.0.0.0/8', '127.0.0.1/32']);
+  expect(() => parseGatewayEnv({ AIGRID_GATEWAY_TRUSTED_PROXIES: 'lb.internal' })).toThrow(
+    /AIGRID_GATEWAY_TRUSTED_PROXIES/,
+  );
 });

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@aigrid/db/testing';
 import type { EngineHandle } from '@aigrid/engine-sim';
+import { parseMetroTable } from '@aigrid/routing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -273,5 +274,46 @@ describe('client disconnect', () => {
     expect(record.egressBytes).toBeGreaterThan(0);
     expect(record.completionTokens).toBeGreaterThan(0);
     expect(gateway.meter.begun.filter((b) => b.endpointId === 'ep_stream')).toHaveLength(1);
+  });
+});
+
+describe('client metro from the address', () => {
+  it('trusts X-Forwarded-For only from a configured proxy, then routes by the metro table', async () => {
+    const metroTable = parseMetroTable('10.7.0.0/16 ber');
+    const behindLb = await startTestGateway(db.prisma, control.url, {
+      metroTable,
+      trustedProxies: ['127.0.0.1/32'],
+    });
+    const direct = await startTestGateway(db.prisma, control.url, { metroTable });
+    try {
+      // Short prompts (no full prefix block): only RTT and load decide. Berlin is 5 ms from
+      // r-b and 15 ms from r-a; the endpoint's default metro (fra) the other way round.
+      const siteFor = async (url: string, forwardedFor: string) => {
+        const res = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${key}`,
+            'content-type': 'application/json',
+            'x-forwarded-for': forwardedFor,
+          },
+          body: JSON.stringify({
+            model: 'affinity',
+            messages: [{ role: 'user', content: 'hi' }],
+            max_tokens: 1,
+          }),
+        });
+        await res.text();
+        expect(res.status).toBe(200);
+        return res.headers.get('x-aigrid-site');
+      };
+      expect(await siteFor(behindLb.url, '10.7.1.1')).toBe('Site r-b');
+      // A forged left-most entry does not count: the proxy appended the real address.
+      expect(await siteFor(behindLb.url, '10.7.1.1, 8.8.8.8')).toBe('Site r-a');
+      // Straight to a gateway that trusts no proxy, the header is ignored.
+      expect(await siteFor(direct.url, '10.7.1.1')).toBe('Site r-a');
+    } finally {
+      await behindLb.close();
+      await direct.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMetroTable, resolveClientMetro } from './client-metro';
+import { clientAddress, parseCidrList, parseMetroTable, resolveClientMetro } from './client-metro';
 
 const table = parseMetroTable(`
 # operator table
@@ -64,5 +64,46 @@ describe('parseMetroTable', () => {
     ['fra 10.1.0.0/16', /expected "<ipv4>\/<prefix> <metroId>"/],
   ])('rejects %j with a clear error', (line, message) => {
     expect(() => parseMetroTable(`10.0.0.0/8 ams\n${line}`)).toThrow(message);
+  });
+});
+
+describe('clientAddress', () => {
+  const lb = ['10.9.0.0/16', '127.0.0.1/32'];
+
+  it('ignores X-Forwarded-For from a socket that is not a trusted proxy', () => {
+    expect(
+      clientAddress({ socketIp: '8.8.8.8', forwardedFor: '10.1.2.3', trustedProxies: lb }),
+    ).toBe('8.8.8.8');
+    expect(
+      clientAddress({ socketIp: '127.0.0.1', forwardedFor: '10.1.2.3', trustedProxies: [] }),
+    ).toBe('127.0.0.1');
+  });
+
+  it('takes the right-most untrusted hop behind trusted proxies', () => {
+    // The client forged "1.1.1.1"; its real address was appended by the first trusted proxy.
+    const forwardedFor = '1.1.1.1, 10.1.2.3, 10.9.4.4';
+    expect(clientAddress({ socketIp: '10.9.0.7', forwardedFor, trustedProxies: lb })).toBe(
+      '10.1.2.3',
+    );
+    expect(
+      clientAddress({
+        socketIp: '::ffff:127.0.0.1',
+        forwardedFor: ['5.5.5.5', '10.1.9.9'],
+        trustedProxies: lb,
+      }),
+    ).toBe('10.1.9.9');
+    expect(
+      clientAddress({ socketIp: '10.9.0.7', forwardedFor: '10.9.1.1', trustedProxies: lb }),
+    ).toBe('10.9.1.1');
+  });
+
+  it('parses trusted proxy lists and names a bad entry', () => {
+    expect(parseCidrList('10.0.0.0/8, 192.168.0.0/16\n127.0.0.1/32')).toEqual([
+      '10.0.0.0/8',
+      '192.168.0.0/16',
+      '127.0.0.1/32',
+    ]);
+    expect(parseCidrList('')).toEqual([]);
+    expect(() => parseCidrList('10.0.0.0/8, lb.internal')).toThrow(/"lb.internal"/);
   });
 });

@@ -66,6 +66,49 @@ export function parseMetroTable(text: string): MetroCidr[] {
   return table;
 }
 
+/**
+ * Parses a list of CIDRs separated by commas or whitespace (the proxies whose
+ * `X-Forwarded-For` is trusted). Throws an Error naming the first entry that is not one.
+ */
+export function parseCidrList(text: string): string[] {
+  const list = text.split(/[\s,]+/).filter((s) => s !== '');
+  for (const entry of list) {
+    if (!parseCidr(entry)) throw new Error(`"${entry}" is not an IPv4 CIDR such as 10.0.0.0/8`);
+  }
+  return list;
+}
+
+function inAny(address: number, cidrs: readonly ParsedCidr[]): boolean {
+  return cidrs.some((c) => (address & maskOf(c.prefix)) >>> 0 === c.network);
+}
+
+/**
+ * The client's address: the socket's, unless the socket is one of `trustedProxies` (load
+ * balancers in front of the gateway); then the right-most `X-Forwarded-For` entry that is not
+ * itself a trusted proxy (entries left of it could be forged by the client). A client can never
+ * choose its metro by sending `X-Forwarded-For` straight to the gateway.
+ */
+export function clientAddress(opts: {
+  socketIp: string | null | undefined;
+  forwardedFor: string | string[] | null | undefined;
+  trustedProxies: readonly string[];
+}): string | null {
+  const socketIp = opts.socketIp ?? null;
+  if (opts.trustedProxies.length === 0 || !opts.forwardedFor || socketIp === null) return socketIp;
+  const trusted = opts.trustedProxies.map(parseCidr).filter((c): c is ParsedCidr => c !== null);
+  const socket = parseIpv4(socketIp);
+  if (socket === null || !inAny(socket, trusted)) return socketIp;
+  const hops = (Array.isArray(opts.forwardedFor) ? opts.forwardedFor.join(',') : opts.forwardedFor)
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = parseIpv4(hops[i]!);
+    if (hop === null || !inAny(hop, trusted)) return hops[i]!;
+  }
+  return hops[0] ?? socketIp;
+}
+
 // Parsed tables by identity: a table is read once per process, then only looked up. Callers
 // replace the array rather than mutate it.
 const compiled = new WeakMap<readonly MetroCidr[], (ParsedCidr & { metroId: string })[]>();
