@@ -1,7 +1,8 @@
 // `npm run bench:gateway`: the gateway's data path against simulated engines, in one run.
-// 1. Overhead: the same streaming clients against one engine directly and through the gateway
-//    (production entry point, own process) at 1, 64 and 256 concurrent streams, rounds
-//    interleaved; added TTFT (gateway − direct, p50 and p99) and the throughput ratio.
+// 1. Overhead: the same streaming clients against one engine directly, through a bare HTTP relay
+//    (one more process hop and nothing else) and through the gateway (production entry point, own
+//    process) at 1, 64 and 256 concurrent streams, rounds rotated; added TTFT (gateway − direct,
+//    p50 and p99), the part of it any hop costs (relay − direct), and the throughput ratio.
 // 2. Routing: random, round-robin, least-loaded and ours on 4 replicas in 3 metros behind an
 //    emulated network, one gateway per client metro, a shared-prefix chat workload (Poisson);
 //    p50/p90 TTFT, throughput and the engines' prefix-cache hit rate.
@@ -31,7 +32,7 @@ try {
   const routing = await runRouting(grid, log);
   const results = { ...overhead.results, ...routing.results };
 
-  console.log('\nOverhead: direct to the engine vs through the gateway (ms, tokens/s)');
+  console.log('\nOverhead: direct to the engine vs a bare relay hop vs the gateway (ms, tokens/s)');
   console.log(table(OVERHEAD_HEAD, overhead.rows));
   console.log('\nRouting policies: shared-prefix chat, 4 replicas in 3 metros');
   console.log(table(ROUTING_HEAD, routing.rows));
@@ -42,6 +43,11 @@ try {
     'added_ttft_p99_ms_c64',
     'added_ttft_p50_ms_c256',
     'added_ttft_p99_ms_c256',
+    'hop_added_ttft_p50_ms_c1',
+    'hop_added_ttft_p50_ms_c64',
+    'hop_added_ttft_p99_ms_c64',
+    'added_over_hop_ttft_p50_ms_c64',
+    'added_over_hop_ttft_p99_ms_c64',
     'throughput_ratio_c256',
     'p90_ttft_roundrobin_over_ours',
     'prefix_hit_rate_ours_pct',
@@ -63,7 +69,9 @@ try {
     results,
     baselines: {
       added_ttft:
-        'The same client code and requests sent straight to the engine in the same run (rounds interleaved D G / G D); added = gateway percentile − direct percentile.',
+        'The same client code and requests sent straight to the engine in the same run (rounds rotated D R G / G D R / …); added = gateway percentile − direct percentile.',
+      hop_added_ttft:
+        'A bare node:http relay in its own process (relay-main.ts: pipes requests and responses, no auth, parsing, routing or metering) in the same rounds; hop = relay percentile − direct percentile, added_over_hop = gateway − relay.',
       throughput_ratio:
         'Content tokens per second received through the gateway ÷ directly, same rounds.',
       routing:

@@ -1,6 +1,7 @@
 // Part 1 of `npm run bench:gateway`: the same streaming clients against one simulated engine,
-// directly and through the gateway (its own process), at 1, 64 and 256 concurrent streams.
-// Direct and gateway rounds alternate (D G, G D, …) so that drifts of a shared machine hit both.
+// directly, through a bare HTTP relay (relay-main.ts: the cost of one more process hop, nothing
+// else) and through the gateway (its own process), at 1, 64 and 256 concurrent streams. The
+// paths' rounds rotate (D R G, G D R, R G D, …) so that drifts of a shared machine hit all three.
 import { startChild } from './children';
 import type { EnginesConfig } from './engines-main';
 import {
@@ -48,7 +49,7 @@ interface PathTotals {
   tokens: number;
   wallMs: number;
   errors: number;
-  cpuMs: { engine: number; gateway: number; client: number };
+  cpuMs: { engine: number; gateway: number; relay: number; client: number };
 }
 
 /** The output length of request n: a fixed pseudo-random sequence, identical on both paths. */
@@ -58,6 +59,9 @@ function outputTokens(n: number, [min, max]: readonly [number, number]): number 
   h ^= h >>> 13;
   return min + ((h >>> 0) % (max - min + 1));
 }
+
+const PATHS = ['direct', 'relay', 'gateway'] as const;
+type Path = (typeof PATHS)[number];
 
 const emptyTotals = (): PathTotals => ({
   ttfts: [],
@@ -70,7 +74,7 @@ const emptyTotals = (): PathTotals => ({
   tokens: 0,
   wallMs: 0,
   errors: 0,
-  cpuMs: { engine: 0, gateway: 0, client: 0 },
+  cpuMs: { engine: 0, gateway: 0, relay: 0, client: 0 },
 });
 
 function add(t: PathTotals, run: { results: StreamResult[]; wallMs: number }) {
@@ -133,6 +137,11 @@ export async function runOverhead(
     { frankfurt: { [grid.siteIds.get(SITE.id)!]: 1 } },
     'frankfurt',
   );
+  const relay = await startChild<{ url: string }>(
+    'relay',
+    'infra/dev/src/bench/gateway/relay-main.ts',
+    [engineUrl],
+  );
   const gateway = await startGatewayChild(
     grid,
     'gateway',
@@ -145,31 +154,37 @@ export async function runOverhead(
   const results: Record<string, number> = {};
   const rows: (string | number)[][] = [];
   try {
+    const url = { direct: engineUrl, relay: relay.ready.url, gateway: gateway.ready.url };
     const requestFor =
-      (via: 'direct' | 'gateway', tokens: readonly [number, number]) =>
+      (via: Path, tokens: readonly [number, number]) =>
       (client: number, n: number): StreamRequest => ({
-        url: via === 'direct' ? engineUrl : gateway.ready.url,
-        headers: via === 'direct' ? {} : { authorization: `Bearer ${grid.apiKey}` },
+        url: url[via],
+        headers: via === 'gateway' ? { authorization: `Bearer ${grid.apiKey}` } : {},
         body: {
-          model: via === 'direct' ? MODEL_ID : ENDPOINT_NAME,
+          model: via === 'gateway' ? ENDPOINT_NAME : MODEL_ID,
           messages: [{ role: 'user', content: `Request ${n} from client ${client}. ${PROMPT}` }],
           max_tokens: outputTokens(n, tokens),
           ignore_eos: true,
           stream: true,
         },
       });
-    log('overhead: warming up (both paths, 16 streams, 2 s each)');
-    for (const via of ['direct', 'gateway'] as const) {
+    log('overhead: warming up (every path, 16 streams, 2 s each)');
+    for (const via of PATHS) {
       await closedLoop({ concurrency: 16, durationMs: 2_000, next: requestFor(via, [16, 16]) });
     }
     for (const level of OVERHEAD.levels) {
       const c = level.concurrency;
-      const totals = { direct: emptyTotals(), gateway: emptyTotals() };
-      for (let round_ = 0; round_ < level.rounds; round_++) {
-        const order =
-          round_ % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
+      const totals = { direct: emptyTotals(), relay: emptyTotals(), gateway: emptyTotals() };
+      for (let round_ = 0; round_ < level.rounds * PATHS.length; round_ += PATHS.length) {
+        const shift = (round_ / PATHS.length) % PATHS.length;
+        const order = PATHS.map((_, i) => PATHS[(i + PATHS.length - shift) % PATHS.length]!);
         for (const via of order) {
-          const cpu0 = { engine: engines.cpuMs(), gateway: gateway.cpuMs(), client: clientCpuMs() };
+          const cpu0 = {
+            engine: engines.cpuMs(),
+            gateway: gateway.cpuMs(),
+            relay: relay.cpuMs(),
+            client: clientCpuMs(),
+          };
           const e0 = await engineTtft(engineUrl);
           const run = await closedLoop({
             concurrency: c,
@@ -181,6 +196,7 @@ export async function runOverhead(
           add(t, run);
           t.cpuMs.engine += engines.cpuMs() - cpu0.engine;
           t.cpuMs.gateway += gateway.cpuMs() - cpu0.gateway;
+          t.cpuMs.relay += relay.cpuMs() - cpu0.relay;
           t.cpuMs.client += clientCpuMs() - cpu0.client;
           const e1 = await engineTtft(engineUrl);
           t.engineTtftSumS += e1.sum - e0.sum;
@@ -188,12 +204,20 @@ export async function runOverhead(
         }
       }
       const d = totals.direct;
+      const r = totals.relay;
       const g = totals.gateway;
       const tps = (t: PathTotals) => (t.tokens / t.wallMs) * 1000;
       const p = (t: PathTotals, q: number) => percentile(t.ttfts, q);
       results[`added_ttft_p50_ms_c${c}`] = round(p(g, 50) - p(d, 50));
       results[`added_ttft_p99_ms_c${c}`] = round(p(g, 99) - p(d, 99));
       results[`throughput_ratio_c${c}`] = round(tps(g) / tps(d), 3);
+      results[`hop_added_ttft_p50_ms_c${c}`] = round(p(r, 50) - p(d, 50));
+      results[`hop_added_ttft_p99_ms_c${c}`] = round(p(r, 99) - p(d, 99));
+      results[`added_over_hop_ttft_p50_ms_c${c}`] = round(p(g, 50) - p(r, 50));
+      results[`added_over_hop_ttft_p99_ms_c${c}`] = round(p(g, 99) - p(r, 99));
+      results[`relay_ttft_p50_ms_c${c}`] = round(p(r, 50));
+      results[`relay_ttft_p99_ms_c${c}`] = round(p(r, 99));
+      results[`relay_throughput_ratio_c${c}`] = round(tps(r) / tps(d), 3);
       results[`direct_ttft_p50_ms_c${c}`] = round(p(d, 50));
       results[`direct_ttft_p99_ms_c${c}`] = round(p(d, 99));
       results[`gateway_ttft_p50_ms_c${c}`] = round(p(g, 50));
@@ -214,6 +238,7 @@ export async function runOverhead(
       results[`after_headers_p50_ms_direct_c${c}`] = round(percentile(d.afterHeadersMs, 50));
       results[`after_headers_p50_ms_gateway_c${c}`] = round(percentile(g.afterHeadersMs, 50));
       results[`gateway_cpu_pct_c${c}`] = round((g.cpuMs.gateway / g.wallMs) * 100, 1);
+      results[`relay_cpu_pct_c${c}`] = round((r.cpuMs.relay / r.wallMs) * 100, 1);
       results[`gateway_cpu_us_per_token_c${c}`] = round(
         (g.cpuMs.gateway / Math.max(1, g.tokens)) * 1000,
         1,
@@ -223,17 +248,22 @@ export async function runOverhead(
       results[`client_cpu_pct_gateway_c${c}`] = round((g.cpuMs.client / g.wallMs) * 100, 1);
       results[`requests_direct_c${c}`] = d.ttfts.length;
       results[`requests_gateway_c${c}`] = g.ttfts.length;
-      results[`errors_c${c}`] = d.errors + g.errors;
+      results[`requests_relay_c${c}`] = r.ttfts.length;
+      results[`errors_c${c}`] = d.errors + r.errors + g.errors;
       rows.push([
         c,
         d.ttfts.length,
         g.ttfts.length,
         round(p(d, 50)),
+        round(p(r, 50)),
         round(p(g, 50)),
         results[`added_ttft_p50_ms_c${c}`]!,
+        results[`hop_added_ttft_p50_ms_c${c}`]!,
         round(p(d, 99)),
+        round(p(r, 99)),
         round(p(g, 99)),
         results[`added_ttft_p99_ms_c${c}`]!,
+        results[`hop_added_ttft_p99_ms_c${c}`]!,
         round(tps(d), 0),
         round(tps(g), 0),
         results[`throughput_ratio_c${c}`]!,
@@ -244,6 +274,7 @@ export async function runOverhead(
     }
   } finally {
     await gateway.stop();
+    await relay.stop();
     await engines.stop();
   }
   return { results, rows };
@@ -254,11 +285,15 @@ export const OVERHEAD_HEAD = [
   'n direct',
   'n gw',
   'TTFT p50 direct',
+  'p50 relay',
   'p50 gw',
   'added p50',
+  'of it hop',
   'p99 direct',
+  'p99 relay',
   'p99 gw',
   'added p99',
+  'of it hop',
   'tok/s direct',
   'tok/s gw',
   'ratio',
