@@ -1,7 +1,8 @@
 // API key authentication for the data path. A key is `agk_…`; only the SHA-256 hex of the whole
 // secret is stored (ApiKey.secretHash). Results, valid or not, are cached for `cacheMs` so that a
 // revocation is honoured within seconds while a hot key costs one lookup per period; concurrent
-// lookups of one key share a query. When the database cannot be reached, keys last seen valid
+// lookups of one key share a query, and keys in use are re-checked in the background so that
+// their requests do not wait for the database. When the database cannot be reached, keys last seen valid
 // keep working for up to `staleMs` (expiry is still checked), so a database blip does not take
 // inference down.
 import { API_KEY_PREFIX, hashApiKey, type Db } from '@aigrid/db';
@@ -11,6 +12,12 @@ import { errors, GatewayError } from './openai-errors';
 const MAX_KEY_LENGTH = 200;
 const MAX_CACHE_ENTRIES = 100_000;
 const LAST_USED_RESOLUTION_MS = 60_000;
+/**
+ * Keys used within this long are re-checked in the background (one query for all of them), so
+ * that a client sending a request every few seconds — a voice agent — never waits for the
+ * database, while a revocation still shows within `cacheMs`.
+ */
+const KEEP_WARM_MS = 10 * 60_000;
 
 export interface AuthenticatedKey {
   id: string;
@@ -28,11 +35,15 @@ interface KeyRow {
 interface CacheEntry {
   row: KeyRow | null;
   checkedAtMs: number;
+  /** Last request that presented the key. */
+  usedAtMs: number;
 }
 
 export interface KeyAuthenticator {
   /** Resolves the key of an `Authorization` header or throws a GatewayError (401, 403, 503). */
   authenticate(authorization: string | undefined): Promise<AuthenticatedKey>;
+  /** Stops the background re-checks. */
+  close(): void;
 }
 
 export function createKeyAuthenticator(opts: {
@@ -90,7 +101,7 @@ export function createKeyAuthenticator(opts: {
     const checkedAtMs = now();
     const p = lookup(hash)
       .then((row) => {
-        remember(hash, { row, checkedAtMs });
+        remember(hash, { row, checkedAtMs, usedAtMs: cache.get(hash)?.usedAtMs ?? checkedAtMs });
         return row;
       })
       .finally(() => pending.delete(hash));
@@ -101,6 +112,7 @@ export function createKeyAuthenticator(opts: {
   async function resolve(hash: string): Promise<KeyRow | null> {
     const cached = cache.get(hash);
     const t = now();
+    if (cached) cached.usedAtMs = t;
     if (cached && t - cached.checkedAtMs < cacheMs) {
       // Refresh ahead in the background, so that a busy key never waits for the database.
       if (t - cached.checkedAtMs >= cacheMs / 2 && !pending.has(hash)) {
@@ -132,7 +144,49 @@ export function createKeyAuthenticator(opts: {
     }
   }
 
+  /** Re-checks, in one query, the valid keys used lately whose check is half its age limit. */
+  let warming = false;
+  function keepWarm(): void {
+    const t = now();
+    if (warming || dbDown) return;
+    const due: string[] = [];
+    for (const [hash, e] of cache) {
+      if (!e.row || t - e.usedAtMs >= KEEP_WARM_MS || t - e.checkedAtMs < cacheMs / 2) continue;
+      if (!pending.has(hash)) due.push(hash);
+    }
+    if (due.length === 0) return;
+    warming = true;
+    db.apiKey
+      .findMany({
+        where: { secretHash: { in: due } },
+        select: {
+          secretHash: true,
+          id: true,
+          organizationId: true,
+          scopes: true,
+          revokedAt: true,
+          expiresAt: true,
+        },
+      })
+      .then((rows) => {
+        const byHash = new Map(rows.map(({ secretHash, ...row }) => [secretHash, row]));
+        for (const hash of due) {
+          const entry = cache.get(hash);
+          if (entry && entry.checkedAtMs < t) {
+            entry.row = byHash.get(hash) ?? null;
+            entry.checkedAtMs = t;
+          }
+        }
+      })
+      // An outage shows on the request path (which then serves keys last seen valid).
+      .catch(() => undefined)
+      .finally(() => (warming = false));
+  }
+  const warmer = setInterval(keepWarm, Math.max(100, cacheMs / 4));
+  warmer.unref();
+
   return {
+    close: () => clearInterval(warmer),
     async authenticate(authorization) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
       const secret = match?.[1];

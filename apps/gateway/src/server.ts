@@ -264,6 +264,7 @@ export async function startGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     metrics,
     async close() {
       routes.stop();
+      ctx.auth.close();
       loads.stop();
       // Streams in progress get a grace period to finish, then their connections are closed.
       // Requests in progress get a grace period to finish; idle keep-alive connections go now.
