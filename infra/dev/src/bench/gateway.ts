@@ -50,6 +50,8 @@ try {
     'added_over_hop_ttft_p99_ms_c64',
     'throughput_ratio_c256',
     'p90_ttft_roundrobin_over_ours',
+    'p90_followup_ttft_roundrobin_over_ours',
+    'first_turn_share_pct',
     'prefix_hit_rate_ours_pct',
   ];
   console.log(`\n${key.map((k) => `${k} ${results[k]}`).join('\n')}`);

@@ -74,6 +74,13 @@ export async function runRouting(
   log(
     `routing: ${plan.length} requests over ${WORKLOAD.durationMs / 1000} s, mean prompt ${promptTokensMean.toFixed(0)} tokens`,
   );
+  // A conversation's first request cannot find its history cached anywhere, whatever the policy.
+  const seen = new Set<number>();
+  const firstTurn = new Set<number>();
+  plan.forEach((r, i) => {
+    if (!seen.has(r.conversation)) firstTurn.add(i);
+    seen.add(r.conversation);
+  });
   const results: Record<string, number> = {};
   const rows: (string | number)[][] = [];
   let kvCapacityTokens = 0;
@@ -147,6 +154,9 @@ export async function runRouting(
       const counted = run.results.filter((r, i) => plan[i]!.atMs >= WORKLOAD.warmUpMs);
       const ok = counted.filter((r) => r.ok);
       const ttfts = ok.map((r) => r.ttftMs!);
+      const followUps = run.results
+        .filter((r, i) => r.ok && plan[i]!.atMs >= WORKLOAD.warmUpMs && !firstTurn.has(i))
+        .map((r) => r.ttftMs!);
       const tokens = run.results.reduce((s, r) => s + r.tokens, 0);
       let queries = 0;
       let hits = 0;
@@ -161,6 +171,7 @@ export async function runRouting(
       results[`p50_ttft_ms_${key}`] = round(percentile(ttfts, 50), 1);
       results[`p90_ttft_ms_${key}`] = round(percentile(ttfts, 90), 1);
       results[`p99_ttft_ms_${key}`] = round(percentile(ttfts, 99), 1);
+      results[`p90_ttft_followup_ms_${key}`] = round(percentile(followUps, 90), 1);
       results[`tokens_per_s_${key}`] = round((tokens / run.wallMs) * 1000, 0);
       results[`prefix_hit_rate_${key}_pct`] = round((hits / queries) * 100, 1);
       results[`errors_${key}`] = counted.length - ok.length;
@@ -170,6 +181,7 @@ export async function runRouting(
         results[`p50_ttft_ms_${key}`]!,
         results[`p90_ttft_ms_${key}`]!,
         results[`p99_ttft_ms_${key}`]!,
+        results[`p90_ttft_followup_ms_${key}`]!,
         results[`tokens_per_s_${key}`]!,
         results[`prefix_hit_rate_${key}_pct`]!,
         REPLICAS.map((r) => `${r.id} ${Math.round(share(r.id) * 100)}%`).join(', '),
@@ -183,7 +195,16 @@ export async function runRouting(
     results.p90_ttft_ms_roundrobin! / results.p90_ttft_ms_ours!,
     2,
   );
-  results.prefix_hit_rate_ours_pct = results.prefix_hit_rate_ours_pct!;
+  results.p90_followup_ttft_roundrobin_over_ours = round(
+    results.p90_ttft_followup_ms_roundrobin! / results.p90_ttft_followup_ms_ours!,
+    2,
+  );
+  results.first_turn_share_pct = round(
+    (plan.filter((r, i) => r.atMs >= WORKLOAD.warmUpMs && firstTurn.has(i)).length /
+      plan.filter((r) => r.atMs >= WORKLOAD.warmUpMs).length) *
+      100,
+    1,
+  );
   return { results, rows, kvCapacityTokens, promptTokensMean, requests: plan.length };
 }
 
@@ -193,6 +214,7 @@ export const ROUTING_HEAD = [
   'TTFT p50 ms',
   'p90 ms',
   'p99 ms',
+  'p90 follow-ups',
   'tok/s',
   'prefix hit %',
   'served by',
