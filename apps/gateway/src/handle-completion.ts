@@ -167,6 +167,11 @@ async function serve(
       signal: controller.signal,
       log: ctx.log,
       requestId,
+      // What the client has been sent so far survives a crash of this process (metering).
+      onProgress: () => {
+        finishRecord(record, relayed, parsed.promptText);
+        ctx.meter.progress(record);
+      },
       headers: {
         ...baseHeaders,
         'x-aigrid-site': replica.siteName,

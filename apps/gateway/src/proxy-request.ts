@@ -14,6 +14,8 @@ import { GatewayError, normaliseEngineError } from './openai-errors';
 import { rewriteJsonResponse, SseRewriter, sseErrorEvent, type Usage } from './rewrite-response';
 
 export const MAX_ATTEMPTS = 3;
+/** How often a stream's progress is noted for metering (after its first token). */
+export const PROGRESS_EVERY_MS = 1_000;
 
 export interface UpstreamDeps {
   dispatcher: Dispatcher;
@@ -222,6 +224,8 @@ export async function relayResponse(
     signal: AbortSignal;
     log: Logger;
     requestId: string;
+    /** Streams: called at the first content event sent, then at most once per PROGRESS_EVERY_MS. */
+    onProgress?: () => void;
   },
 ): Promise<void> {
   const decoder = new StringDecoder('utf8');
@@ -267,12 +271,20 @@ export async function relayResponse(
     'cache-control': 'no-cache',
   });
   out.status = 200;
+  let progressAtMs = -Infinity;
   const write = (text: string) => {
     if (!text || res.destroyed) return;
     out.egressBytes += Buffer.byteLength(text);
     res.write(text);
     out.usage = rewriter.usage;
     out.contentEvents = rewriter.contentEvents;
+    if (opts.onProgress && out.contentEvents > 0) {
+      const now = performance.now();
+      if (now - progressAtMs >= PROGRESS_EVERY_MS) {
+        progressAtMs = now;
+        opts.onProgress();
+      }
+    }
   };
   try {
     if (up.first) write(rewriter.push(decoder.write(up.first)));

@@ -185,6 +185,10 @@ export class MemoryMeter implements Meter {
   begin(r: { id: string; organizationId: string; endpointId: string; at: Date }): void {
     this.begun.push(r);
   }
+  readonly progressed: UsageRecord[] = [];
+  progress(r: UsageRecord): void {
+    this.progressed.push({ ...r });
+  }
   end(r: UsageRecord): void {
     this.ended.push({ ...r });
   }

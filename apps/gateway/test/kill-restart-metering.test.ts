@@ -240,10 +240,12 @@ describe('gateway killed with SIGKILL mid-stream', () => {
 
     process.kill(first.pid, 'SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
+    const received = new Map<string, number>();
     for (const s of long) {
       const { finished, chunks } = await s.outcome;
       expect(finished, `long stream ${s.id} ended before the kill`).toBe(false);
       expect(chunks).toBeGreaterThan(0);
+      received.set(s.id, chunks);
     }
 
     const second = await startGateway();
@@ -265,23 +267,32 @@ describe('gateway killed with SIGKILL mid-stream', () => {
       });
       expect(byId.get(c.id)!.egressBytes, c.id).toBeGreaterThan(0n);
     }
-    // Interrupted by the restart: one event each, status 0, no tokens or bytes (the process that
-    // knew how far the stream got is gone).
+    // Interrupted by the restart: one event each, status 0, with what the stream had been sent as
+    // of its last progress note (its first token, then about once a second): at least one token,
+    // never more than the client received.
     for (const s of long) {
-      expect(byId.get(s.id), s.id).toMatchObject({
+      const row = byId.get(s.id)!;
+      expect(row, s.id).toMatchObject({
         organizationId: tenant.organizationId,
         endpointId: tenant.endpointId,
+        replicaId: 'r-kill',
         status: INTERRUPTED_STATUS,
-        promptTokens: 0,
-        completionTokens: 0,
-        egressBytes: 0n,
       });
+      expect(row.promptTokens, s.id).toBeGreaterThan(0);
+      expect(row.completionTokens, s.id).toBeGreaterThanOrEqual(1);
+      expect(row.completionTokens, s.id).toBeLessThanOrEqual(received.get(s.id)!);
+      expect(row.egressBytes, s.id).toBeGreaterThan(0n);
     }
+    const cut = rows.filter((r) => received.has(r.id));
     const afterRestart = await totals();
     expect(afterRestart).toEqual({
       rows: K + M,
-      promptTokens: complete.reduce((n, c) => n + c.promptTokens, 0),
-      completionTokens: complete.reduce((n, c) => n + c.completionTokens, 0),
+      promptTokens:
+        complete.reduce((n, c) => n + c.promptTokens, 0) +
+        cut.reduce((n, r) => n + r.promptTokens, 0),
+      completionTokens:
+        complete.reduce((n, c) => n + c.completionTokens, 0) +
+        cut.reduce((n, r) => n + r.completionTokens, 0),
       egressBytes: rows.reduce((n, r) => n + r.egressBytes, 0n),
     });
 

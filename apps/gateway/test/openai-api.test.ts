@@ -149,6 +149,10 @@ describe('chat completions', () => {
     const record = gateway.meter.ended.at(-1)!;
     expect(record).toMatchObject({ status: 200, completionTokens: 10 });
     expect(record.promptTokens).toBe(last.usage?.prompt_tokens);
+    // Its progress was noted from the first token on, for a crash mid-stream.
+    const noted = gateway.meter.progressed.filter((p) => p.id === record.id);
+    expect(noted[0]).toMatchObject({ replicaId: 'r-acme', completionTokens: 1 });
+    expect(noted.at(-1)!.completionTokens).toBeLessThanOrEqual(10);
   });
 
   it('meters a stream whose client did not ask for usage, without sending it the usage', async () => {

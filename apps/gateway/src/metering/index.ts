@@ -5,13 +5,20 @@
 // database work for metering runs on the event loop that serves requests.
 //
 // Status 0: a request that began (`begin`) and whose process died before `end` is recorded, on
-// the next start, as an event with status 0 and zero tokens and bytes ("interrupted by a gateway
-// restart"), so no request is lost and none is counted twice.
+// the next start, as an event with status 0 ("interrupted by a gateway restart") carrying the
+// counts of its last `progress` (a stream's tokens and bytes sent so far; zero without one), so
+// no request is lost and none is counted twice.
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { recoverSpool } from './recover-spool';
 import { SharedProgress, ShipThread } from './ship-thread';
-import { beginLine, endLine, interruptedLine, type UsageRecord } from './spool-format';
+import {
+  beginLine,
+  endLine,
+  interruptedLine,
+  progressLine,
+  type UsageRecord,
+} from './spool-format';
 import { lockSpoolDir } from './spool-lock';
 import { SpoolWriter } from './spool-writer';
 
@@ -20,6 +27,11 @@ export { emptyUsage, INTERRUPTED_STATUS, type UsageRecord } from './spool-format
 export interface Meter {
   /** The request was authorised and resolved to an endpoint: durably note that it started. */
   begin(r: { id: string; organizationId: string; endpointId: string; at: Date }): void;
+  /**
+   * A stream in progress: what the client has been sent so far, kept so that a process that dies
+   * mid-stream still bills it. Call at the first token and then now and then (about once a second).
+   */
+  progress(r: UsageRecord): void;
   /** It finished (any way): exactly one usage event results. */
   end(r: UsageRecord): void;
   /** Flush, fsync, ship what is pending (bounded wait), stop the shipper thread and timers. */
@@ -72,7 +84,7 @@ export async function createMeter(opts: MeterOptions): Promise<MeterWithStats> {
     });
     opened = writer;
     await writer.open();
-    for (const b of recovered.interrupted) writer.append(interruptedLine(b));
+    for (const i of recovered.interrupted) writer.append(interruptedLine(i.begin, i.progress));
     await writer.flush();
     const progress = new SharedProgress();
     progress.publishCommitted(writer.committed());
@@ -94,6 +106,9 @@ export async function createMeter(opts: MeterOptions): Promise<MeterWithStats> {
       begin(r) {
         if (closing) return log.error({ requestId: r.id }, 'metering begin after close');
         writer.append(beginLine(r));
+      },
+      progress(r) {
+        if (!closing) writer.append(progressLine(r));
       },
       end(r) {
         if (closing) return log.error({ requestId: r.id }, 'metering end after close');

@@ -174,6 +174,10 @@ describe('metering spool', () => {
     });
     record('restart', 50, first);
     first.begin({ ...tenant, id: 'restart-open', at: new Date() });
+    // A stream cut after some tokens: its last progress is what the client had been sent.
+    first.begin({ ...tenant, id: 'restart-streaming', at: new Date() });
+    first.progress(completeRecord(tenant, 'restart-streaming', 3));
+    first.progress(completeRecord(tenant, 'restart-streaming', 4));
     await first.close();
     const second = await createMeter({
       dir,
@@ -181,16 +185,28 @@ describe('metering spool', () => {
       log: quietLog(),
       shipIntervalMs: 10,
     });
-    expect(await waitForRows('restart-', 51)).toBe(51);
+    expect(await waitForRows('restart-', 52)).toBe(52);
     await second.close();
     expect(await totals('restart-')).toEqual({
-      rows: 51,
-      promptTokens: triangle(50),
-      completionTokens: 2 * triangle(50),
-      egressBytes: BigInt(100 * triangle(50)),
+      rows: 52,
+      promptTokens: triangle(50) + 4,
+      completionTokens: 2 * triangle(50) + 8,
+      egressBytes: BigInt(100 * triangle(50) + 400),
     });
     const open = await t.prisma.usageEvent.findUniqueOrThrow({ where: { id: 'restart-open' } });
     expect(open).toMatchObject({ status: INTERRUPTED_STATUS, promptTokens: 0, egressBytes: 0n });
+    const cut = await t.prisma.usageEvent.findUniqueOrThrow({
+      where: { id: 'restart-streaming' },
+    });
+    expect(cut).toMatchObject({
+      status: INTERRUPTED_STATUS,
+      replicaId: 'replica-1',
+      nodeId: 'node-1',
+      promptTokens: 4,
+      completionTokens: 8,
+      egressBytes: 400n,
+      ttftMs: 12.5,
+    });
   });
 
   it('refuses a second meter on a folder in use', async () => {

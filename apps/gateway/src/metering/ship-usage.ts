@@ -173,7 +173,7 @@ export class UsageShipper {
     for (const { line, pos } of chunk.entries) {
       if (line.type === 'begin') {
         if (!this.openBegins.has(line.id)) this.openBegins.set(line.id, pos);
-      } else {
+      } else if (line.type === 'end') {
         this.openBegins.delete(line.id);
         this.queue.push({ row: toRow(line), pos });
       }

@@ -1,5 +1,6 @@
-// What the metering spool holds: one JSON object per line, either the start of a request
-// (`begin`) or its end (`end`, the usage event itself). A position in the spool is a segment
+// What the metering spool holds: one JSON object per line: the start of a request (`begin`),
+// how far a stream got (`progress`: what the client had been sent so far, written at its first
+// token and then about once a second), or its end (`end`, the usage event itself). A position in the spool is a segment
 // number and a byte offset into that segment's file.
 import { z } from 'zod';
 
@@ -18,8 +19,8 @@ export interface UsageRecord {
   ttftMs: number | null;
   /**
    * HTTP status the client got. 0 means the request never finished because the gateway process
-   * died while serving it (found as a `begin` without an `end` when the spool is recovered);
-   * its token and byte counts are 0.
+   * died while serving it (found as a `begin` without an `end` when the spool is recovered); its
+   * counts are those of its last `progress` line (what the client had been sent by then), or 0.
    */
   status: number;
   at: Date;
@@ -83,9 +84,14 @@ const ZEndLine = z.object({
   at: z.iso.datetime(),
 });
 
-const ZSpoolLine = z.discriminatedUnion('type', [ZBeginLine, ZEndLine]);
+const ZProgressLine = ZEndLine.omit({ status: true, at: true, type: true }).extend({
+  type: z.literal('progress'),
+});
+
+const ZSpoolLine = z.discriminatedUnion('type', [ZBeginLine, ZProgressLine, ZEndLine]);
 
 export type BeginLine = z.infer<typeof ZBeginLine>;
+export type ProgressLine = z.infer<typeof ZProgressLine>;
 export type EndLine = z.infer<typeof ZEndLine>;
 export type SpoolLine = z.infer<typeof ZSpoolLine>;
 
@@ -111,7 +117,18 @@ export function beginLine(r: {
 
 /** Serialises a usage record; counts are coerced to non-negative integers so a line always parses. */
 export function endLine(r: UsageRecord): string {
-  const line: EndLine = {
+  return `${JSON.stringify(toEnd(r))}\n`;
+}
+
+/** What a stream in progress has been sent so far (the usage record's counts now). */
+export function progressLine(r: UsageRecord): string {
+  const { status: _status, at: _at, ...counts } = toEnd(r);
+  const line: ProgressLine = { ...counts, type: 'progress' };
+  return `${JSON.stringify(line)}\n`;
+}
+
+function toEnd(r: UsageRecord): EndLine {
+  return {
     type: 'end',
     id: r.id,
     organizationId: r.organizationId,
@@ -128,7 +145,6 @@ export function endLine(r: UsageRecord): string {
     status: Number.isInteger(r.status) && r.status >= 0 && r.status <= 999 ? r.status : 500,
     at: r.at.toISOString(),
   };
-  return `${JSON.stringify(line)}\n`;
 }
 
 /** A request's usage before anything is known of it: no site, no tokens, no bytes. */
@@ -153,9 +169,15 @@ export function emptyUsage(
   };
 }
 
-/** The `end` line that stands for a request whose process died before it finished. */
-export function interruptedLine(b: BeginLine): string {
-  return endLine(emptyUsage({ ...b, at: new Date(b.at) }, INTERRUPTED_STATUS));
+/**
+ * The `end` line that stands for a request whose process died before it finished: status 0, with
+ * the counts of its last `progress` line when it had one (a stream cut after some tokens).
+ */
+export function interruptedLine(b: BeginLine, progress?: ProgressLine): string {
+  const usage = emptyUsage({ ...b, at: new Date(b.at) }, INTERRUPTED_STATUS);
+  if (!progress) return endLine(usage);
+  const { type: _type, id: _id, organizationId: _o, endpointId: _e, ...counts } = progress;
+  return endLine({ ...usage, ...counts });
 }
 
 /** One line of a segment, or null when it is not a valid record (a torn or corrupt line). */
