@@ -64,6 +64,14 @@ export interface RouteState {
   stop(): void;
 }
 
+/**
+ * Whether a request to the endpoint can be served now: it is not paused and has a routed replica.
+ * `/v1/models` lists only these, since the others answer 503 whatever the caller sends.
+ */
+export function takesRequests(endpoint: RouteEndpoint): boolean {
+  return endpoint.status !== 'PAUSED' && endpoint.replicas.length > 0;
+}
+
 function index(snapshot: RouteSnapshot, receivedAtMs: number): RouteView {
   const byOrg = new Map<string, Map<string, RouteEndpoint>>();
   const replicas: RouteView['replicas'] = [];

@@ -21,7 +21,12 @@ import type { Logger } from './logger';
 import type { Meter } from './metering';
 import { GatewayMetrics } from './metrics';
 import { errors, GatewayError, sendError } from './openai-errors';
-import { createRouteState, type FetchSnapshot, type RouteState } from './route-state';
+import {
+  createRouteState,
+  takesRequests,
+  type FetchSnapshot,
+  type RouteState,
+} from './route-state';
 
 const ROUTES: Record<string, string> = {
   '/v1/chat/completions': 'POST',
@@ -113,12 +118,15 @@ async function route(
         200,
         {
           object: 'list',
-          data: ctx.routes.endpointsOf(key.organizationId).map((e) => ({
-            id: e.name,
-            object: 'model',
-            created,
-            owned_by: e.organizationId,
-          })),
+          data: ctx.routes
+            .endpointsOf(key.organizationId)
+            .filter(takesRequests)
+            .map((e) => ({
+              id: e.name,
+              object: 'model',
+              created,
+              owned_by: e.organizationId,
+            })),
         },
         headers,
       );
