@@ -28,6 +28,8 @@ const ZDevEnv = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   NEXTAUTH_URL: z.url('must be a URL').optional(),
+  /** `npm run bench:gateway`: write V8 CPU profiles of the measured gateway into this folder. */
+  BENCH_GATEWAY_CPU_PROF: z.string().min(1).optional(),
 });
 
 export type DevEnv = z.infer<typeof ZDevEnv>;

@@ -2,6 +2,7 @@
 // directly, through a bare HTTP relay (relay-main.ts: the cost of one more process hop, nothing
 // else) and through the gateway (its own process), at 1, 64 and 256 concurrent streams. The
 // paths' rounds rotate (D R G, G D R, R G D, …) so that drifts of a shared machine hit all three.
+import { parseDevEnv } from '../../env';
 import { startChild } from './children';
 import type { EnginesConfig } from './engines-main';
 import {
@@ -142,14 +143,13 @@ export async function runOverhead(
     'infra/dev/src/bench/gateway/relay-main.ts',
     [engineUrl],
   );
+  const cpuProfDir = parseDevEnv().BENCH_GATEWAY_CPU_PROF;
   const gateway = await startGatewayChild(
     grid,
     'gateway',
     snapshot,
     'ours',
-    process.env.BENCH_GATEWAY_CPU_PROF
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_GATEWAY_CPU_PROF}`]
-      : [],
+    cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
   );
   const results: Record<string, number> = {};
   const rows: (string | number)[][] = [];
