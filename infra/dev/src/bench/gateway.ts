@@ -41,6 +41,10 @@ try {
     'added_ttft_p99_ms_c1',
     'added_ttft_p50_ms_c64',
     'added_ttft_p99_ms_c64',
+    'added_ttft_p50_ms_c64_ci95_lo',
+    'added_ttft_p50_ms_c64_ci95_hi',
+    'added_ttft_p99_ms_c64_ci95_lo',
+    'added_ttft_p99_ms_c64_ci95_hi',
     'added_ttft_p50_ms_c256',
     'added_ttft_p99_ms_c256',
     'hop_added_ttft_p50_ms_c1',
@@ -82,7 +86,7 @@ try {
     notes:
       `Engines: @aigrid/engine-sim (llama-3.1-8b-instruct on ${OVERHEAD.gpuTypeId}, vLLM defaults, max_num_seqs 256, timeScale ${OVERHEAD.timeScale} = real time) in a child process of their own; ` +
       `each gateway is a child process started by its production entry point (apps/gateway/src/main.ts: API-key auth against the embedded PostgreSQL, real metering to an fsync'd spool shipped to PostgreSQL, route snapshot polled from a stand-in control plane served by the bench, loads scraped every 500 ms); the load generator (node:http keep-alive streaming clients, identical for both paths) runs in the bench process. ` +
-      `Overhead: closed loop, prompt ≈ 190 tokens unique per request, ignore_eos; ${OVERHEAD.levels.map((l) => `c${l.concurrency}: ${l.rounds}×${l.roundMs / 1000} s per path, clients started over the first ${l.rampMs / 1000} s (requests started then not counted), ${l.tokens[0]}–${l.tokens[1]} output tokens per request (same pseudo-random sequence on both paths)`).join('; ')}; TTFT = request start → first SSE event with non-empty content; percentiles nearest-rank over all rounds. ` +
+      `Overhead: closed loop, prompt ≈ 190 tokens unique per request, ignore_eos; ${OVERHEAD.levels.map((l) => `c${l.concurrency}: ${l.rounds}×${l.roundMs / 1000} s per path, clients started over the first ${l.rampMs / 1000} s (requests started then not counted), ${l.tokens[0]}–${l.tokens[1]} output tokens per request (same pseudo-random sequence on both paths)`).join('; ')}; TTFT = request start → first SSE event with non-empty content; percentiles nearest-rank over all rounds; *_ci95_lo/hi = 95 % bootstrap interval of the added percentile (requests resampled as if independent, which batched requests are not: a lower bound on the noise). ` +
       `Extra diagnostics: gateway_self_* = the gateway's own server-timing (request arrival → upstream send); gateway_upstream_first_byte_* = the gateway's wait for the engine's first byte (engine-sim sends headers and the role chunk at once); headers_* = client wait for response headers; engine_ttft_mean_* from the engine's vllm:time_to_first_token_seconds; *_cpu_pct from /proc (100 = one core). ` +
       `Routing: 4 replicas (${REPLICAS.map((r) => `${r.id} in ${r.metroId}`).join(', ')}), L40S, gpu_memory_utilization ${ROUTING.gpuMemoryUtilization} so each KV cache holds ${routing.kvCapacityTokens} tokens while the workload's distinct prefixes total ≈ ${WORKLOAD.systemPrompts} × ${WORKLOAD.systemWords} + ${WORKLOAD.systemPrompts * WORKLOAD.conversationsPerPrompt} × ${WORKLOAD.historyWords} words (≈ 2× one replica's cache, well under the four together). ` +
       `Network emulated by TCP delay proxies (own child process) between each gateway and each replica, half the RTT each way, 1 ms timer granularity; RTT ${links}; the snapshots' rttMs are the same figures; client → gateway is local (no delay). ` +

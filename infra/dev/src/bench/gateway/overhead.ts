@@ -2,6 +2,7 @@
 // directly, through a bare HTTP relay (relay-main.ts: the cost of one more process hop, nothing
 // else) and through the gateway (its own process), at 1, 64 and 256 concurrent streams. The
 // paths' rounds rotate (D R G, G D R, R G D, …) so that drifts of a shared machine hit all three.
+import { seededRng } from '@aigrid/routing';
 import { parseDevEnv } from '../../env';
 import { startChild } from './children';
 import type { EnginesConfig } from './engines-main';
@@ -14,7 +15,7 @@ import {
   type SiteSpec,
 } from './bench-grid';
 import { snapshotPerf } from './replica-perf';
-import { percentile, round } from './stats';
+import { bootstrapDiffInterval, percentile, round } from './stats';
 import { closedLoop, type StreamRequest, type StreamResult } from './stream-client';
 
 export const OVERHEAD = {
@@ -26,7 +27,7 @@ export const OVERHEAD = {
   // rather than the path it took. Requests started during the ramp are not counted.
   levels: [
     { concurrency: 1, rounds: 4, roundMs: 3_000, rampMs: 0, tokens: [16, 16] as const },
-    { concurrency: 64, rounds: 2, roundMs: 9_000, rampMs: 2_500, tokens: [16, 112] as const },
+    { concurrency: 64, rounds: 6, roundMs: 9_000, rampMs: 2_500, tokens: [16, 112] as const },
     { concurrency: 256, rounds: 2, roundMs: 14_000, rampMs: 5_000, tokens: [16, 112] as const },
   ],
   promptWords: 120,
@@ -210,6 +211,11 @@ export async function runOverhead(
       const p = (t: PathTotals, q: number) => percentile(t.ttfts, q);
       results[`added_ttft_p50_ms_c${c}`] = round(p(g, 50) - p(d, 50));
       results[`added_ttft_p99_ms_c${c}`] = round(p(g, 99) - p(d, 99));
+      for (const q of [50, 99]) {
+        const [lo, hi] = bootstrapDiffInterval(g.ttfts, d.ttfts, q, seededRng(c * 100 + q));
+        results[`added_ttft_p${q}_ms_c${c}_ci95_lo`] = round(lo);
+        results[`added_ttft_p${q}_ms_c${c}_ci95_hi`] = round(hi);
+      }
       results[`throughput_ratio_c${c}`] = round(tps(g) / tps(d), 3);
       results[`hop_added_ttft_p50_ms_c${c}`] = round(p(r, 50) - p(d, 50));
       results[`hop_added_ttft_p99_ms_c${c}`] = round(p(r, 99) - p(d, 99));

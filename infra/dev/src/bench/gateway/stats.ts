@@ -8,6 +8,28 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(rank, sorted.length) - 1]!;
 }
 
+/**
+ * 95 % bootstrap interval of percentile(a, p) − percentile(b, p): both samples resampled with
+ * replacement (seeded, so a run is repeatable). It treats requests as independent, which requests
+ * batched together on one engine are not, so the true uncertainty is at least this wide.
+ */
+export function bootstrapDiffInterval(
+  a: readonly number[],
+  b: readonly number[],
+  p: number,
+  rng: () => number,
+  iterations = 1_000,
+): [number, number] {
+  if (a.length === 0 || b.length === 0) return [NaN, NaN];
+  const resample = (xs: readonly number[]) =>
+    Array.from(xs, () => xs[Math.floor(rng() * xs.length)]!);
+  const diffs = Array.from(
+    { length: iterations },
+    () => percentile(resample(a), p) - percentile(resample(b), p),
+  );
+  return [percentile(diffs, 2.5), percentile(diffs, 97.5)];
+}
+
 export const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
 /** Renders rows as a Markdown table with right-aligned numbers. */
