@@ -140,24 +140,43 @@ export async function connectUpstream(
 
 type Body = Dispatcher.ResponseData['body'];
 
+/**
+ * Listens to a body's data, end, error and close events until `settle` is called, which removes
+ * the four listeners (and runs `also`, if given) before running its argument.
+ */
+function listenUntilSettled(
+  body: Body,
+  on: {
+    data: (chunk: Buffer) => void;
+    end: () => void;
+    error: (err: Error) => void;
+    close: () => void;
+  },
+  also?: () => void,
+): (fn: () => void) => void {
+  body.on('data', on.data);
+  body.on('end', on.end);
+  body.on('error', on.error);
+  body.on('close', on.close);
+  return (fn) => {
+    body.off('data', on.data);
+    body.off('end', on.end);
+    body.off('error', on.error);
+    body.off('close', on.close);
+    also?.();
+    fn();
+  };
+}
+
 /** The body's first chunk (null if it ended without one), leaving the body paused. */
 function firstChunk(body: Body): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
-    const settle = (fn: () => void) => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      body.off('close', onClose);
-      fn();
-    };
-    const onData = (chunk: Buffer) => settle(() => (body.pause(), resolve(chunk)));
-    const onEnd = () => settle(() => resolve(null));
-    const onError = (err: Error) => settle(() => reject(err));
-    const onClose = () => settle(() => reject(new Error('upstream closed before its first byte')));
-    body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', onError);
-    body.on('close', onClose);
+    const settle = listenUntilSettled(body, {
+      data: (chunk) => settle(() => (body.pause(), resolve(chunk))),
+      end: () => settle(() => resolve(null)),
+      error: (err) => settle(() => reject(err)),
+      close: () => settle(() => reject(new Error('upstream closed before its first byte'))),
+    });
   });
 }
 
@@ -176,25 +195,19 @@ async function readRest(body: Body, decoder: StringDecoder): Promise<string> {
 function forwardChunks(body: Body, res: ServerResponse, onChunk: (chunk: Buffer) => void) {
   return new Promise<void>((resolve, reject) => {
     const resume = () => body.resume();
-    const settle = (fn: () => void) => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      body.off('close', onClose);
-      res.off('drain', resume);
-      fn();
-    };
-    const onData = (chunk: Buffer) => {
-      onChunk(chunk);
-      if (res.writableNeedDrain) body.pause();
-    };
-    const onEnd = () => settle(resolve);
-    const onError = (err: Error) => settle(() => reject(err));
-    const onClose = () => settle(() => reject(new Error('upstream closed mid-stream')));
-    body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', onError);
-    body.on('close', onClose);
+    const settle = listenUntilSettled(
+      body,
+      {
+        data: (chunk) => {
+          onChunk(chunk);
+          if (res.writableNeedDrain) body.pause();
+        },
+        end: () => settle(resolve),
+        error: (err) => settle(() => reject(err)),
+        close: () => settle(() => reject(new Error('upstream closed mid-stream'))),
+      },
+      () => res.off('drain', resume),
+    );
     res.on('drain', resume);
     if (!res.writableNeedDrain) body.resume();
   });
