@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { ApiKeyScope, Db } from '@aigrid/db';
+import { API_KEY_PREFIX, hashApiKey, type ApiKeyScope, type Db } from '@aigrid/db';
 import { catalogueModel, startEngine, type EngineHandle } from '@aigrid/engine-sim';
 import type { RouteEndpoint, RouteReplica, RouteSnapshot } from '@aigrid/routing';
 import pino from 'pino';
@@ -154,13 +154,13 @@ export async function createKey(
   organizationId: string,
   scopes: ApiKeyScope[] = ['INFERENCE'],
 ): Promise<{ id: string; secret: string }> {
-  const secret = `agk_${randomBytes(32).toString('base64url')}`;
+  const secret = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const key = await db.apiKey.create({
     data: {
       organizationId,
       name: `test ${scopes.join('+')}`,
       prefix: secret.slice(0, 12),
-      secretHash: createHash('sha256').update(secret).digest('hex'),
+      secretHash: hashApiKey(secret),
       scopes,
     },
   });
