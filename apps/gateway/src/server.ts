@@ -10,6 +10,7 @@ import {
   OutlierDetector,
   PrefixIndex,
   type MetroCidr,
+  type RouteEndpoint,
   type RoutingPolicy,
 } from '@aigrid/routing';
 import { Agent } from 'undici';
@@ -86,6 +87,52 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
+const MODEL_PATH = '/v1/models/';
+
+/** An endpoint as an OpenAI model object. */
+function modelObject(ctx: GatewayContext, endpoint: RouteEndpoint) {
+  const generatedAt = ctx.routes.current()?.snapshot.generatedAt ?? '';
+  return {
+    id: endpoint.name,
+    object: 'model',
+    created: Math.floor(Date.parse(generatedAt) / 1000) || 0,
+    owned_by: endpoint.organizationId,
+  };
+}
+
+/**
+ * GET /v1/models/{name}: one of the caller's endpoints, on the same terms as the list (it must
+ * take requests now); otherwise 404, saying why when the endpoint is the caller's.
+ */
+async function retrieveModel(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  encodedName: string,
+  headers: Record<string, string>,
+): Promise<void> {
+  const key = await ctx.auth.authenticate(req.headers.authorization);
+  let name: string;
+  try {
+    name = decodeURIComponent(encodedName);
+  } catch {
+    throw errors.modelNotFound(encodedName);
+  }
+  const endpoint = ctx.routes.findEndpoint(key.organizationId, name);
+  if (!endpoint) throw errors.modelNotFound(name);
+  if (!takesRequests(endpoint)) {
+    throw new GatewayError(
+      404,
+      'model_not_found',
+      endpoint.status === 'PAUSED'
+        ? `The endpoint '${name}' is paused. Resume it in the portal to use it.`
+        : `The endpoint '${name}' has no replica ready yet. Retry once it is active.`,
+      'model',
+    );
+  }
+  return json(res, 200, modelObject(ctx, endpoint), headers);
+}
+
 async function route(
   ctx: GatewayContext,
   req: IncomingMessage,
@@ -94,6 +141,10 @@ async function route(
   t0: number,
   headers: Record<string, string>,
 ): Promise<void> {
+  if (path.startsWith(MODEL_PATH)) {
+    if (req.method !== 'GET') throw errors.methodNotAllowed(req.method ?? '', path, 'GET');
+    return retrieveModel(ctx, req, res, path.slice(MODEL_PATH.length), headers);
+  }
   const expected = ROUTES[path];
   if (!expected) throw errors.notFound(path);
   if (req.method !== expected) throw errors.methodNotAllowed(req.method ?? '', path, expected);
@@ -111,8 +162,6 @@ async function route(
       );
     case '/v1/models': {
       const key = await ctx.auth.authenticate(req.headers.authorization);
-      const created =
-        Math.floor(Date.parse(ctx.routes.current()?.snapshot.generatedAt ?? '') / 1000) || 0;
       return json(
         res,
         200,
@@ -121,12 +170,7 @@ async function route(
           data: ctx.routes
             .endpointsOf(key.organizationId)
             .filter(takesRequests)
-            .map((e) => ({
-              id: e.name,
-              object: 'model',
-              created,
-              owned_by: e.organizationId,
-            })),
+            .map((e) => modelObject(ctx, e)),
         },
         headers,
       );

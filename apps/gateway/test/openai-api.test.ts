@@ -219,6 +219,42 @@ describe('models', () => {
     const theirs = await client(rival.key).models.list();
     expect(theirs.data.map((m) => m.id)).toEqual(['rival-bot']);
   });
+
+  it('retrieves one of them by name, and no other', async () => {
+    const model = await client(acme.key).models.retrieve('acme-chat');
+    expect(model).toMatchObject({ id: 'acme-chat', object: 'model', owned_by: acme.org });
+    expect(model.created).toBeGreaterThan(0);
+    // Another tenant's endpoint and an unknown name look the same: not found.
+    for (const name of ['rival-bot', 'nope']) {
+      const err = await client(acme.key)
+        .models.retrieve(name)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+      expect(err).toMatchObject({ code: 'model_not_found', param: 'model' });
+    }
+    const paused = await client(acme.key)
+      .models.retrieve('acme-paused')
+      .catch((e: unknown) => e);
+    expect(paused).toMatchObject({ status: 404, code: 'model_not_found' });
+    expect((paused as APIError).message).toMatch(/paused/);
+    const starting = await client(acme.key)
+      .models.retrieve('acme-starting')
+      .catch((e: unknown) => e);
+    expect((starting as APIError).message).toMatch(/no replica ready/);
+    const malformed = await fetch(`${gateway.url}/v1/models/%E0%A4%A`, {
+      headers: { authorization: `Bearer ${acme.key}` },
+    });
+    expect(malformed.status).toBe(404);
+    expect(await malformed.json()).toMatchObject({ error: { code: 'model_not_found' } });
+    const anonymous = await fetch(`${gateway.url}/v1/models/acme-chat`);
+    expect(anonymous.status).toBe(401);
+    const post = await fetch(`${gateway.url}/v1/models/acme-chat`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${acme.key}` },
+    });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET');
+  });
 });
 
 describe('bad input', () => {
