@@ -123,13 +123,7 @@ async function serve(
   let upstream: Upstream | null = null;
   const relayed: RelayResult = { status: 0, usage: null, contentEvents: 0, egressBytes: 0 };
   try {
-    if (endpoint.status === 'PAUSED') {
-      throw new GatewayError(
-        503,
-        'endpoint_paused',
-        `The endpoint '${endpoint.name}' is paused. Resume it in the portal to send requests.`,
-      );
-    }
+    if (endpoint.status === 'PAUSED') throw errors.endpointPaused(endpoint.name);
     const routed = rank(ctx, endpoint, parsed.promptText, req);
     record.clientMetroId = routed.clientMetroId;
     if (routed.ranked.length === 0) {

@@ -107,6 +107,22 @@ export const errors = {
       `The model '${model}' does not exist or you do not have access to it. Use the name of one of your endpoints.`,
       'model',
     ),
+  /** One of the caller's endpoints that does not take requests now (GET /v1/models/{name}). */
+  modelNotServing: (name: string, paused: boolean) =>
+    new GatewayError(
+      404,
+      'model_not_found',
+      paused
+        ? `The endpoint '${name}' is paused. Resume it in the portal to use it.`
+        : `The endpoint '${name}' has no replica ready yet. Retry once it is active.`,
+      'model',
+    ),
+  endpointPaused: (name: string) =>
+    new GatewayError(
+      503,
+      'endpoint_paused',
+      `The endpoint '${name}' is paused. Resume it in the portal to send requests.`,
+    ),
   tooLarge: (max: number) =>
     new GatewayError(413, 'request_too_large', `The request body exceeds ${max} bytes.`),
   tooManyConcurrent: (max: number) =>

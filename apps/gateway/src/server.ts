@@ -89,15 +89,16 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 
 const MODEL_PATH = '/v1/models/';
 
-/** An endpoint as an OpenAI model object. */
-function modelObject(ctx: GatewayContext, endpoint: RouteEndpoint) {
+/** The caller's endpoints as OpenAI model objects, `created` being the route snapshot's time. */
+function modelObjects(ctx: GatewayContext, endpoints: RouteEndpoint[]) {
   const generatedAt = ctx.routes.current()?.snapshot.generatedAt ?? '';
-  return {
-    id: endpoint.name,
+  const created = Math.floor(Date.parse(generatedAt) / 1000) || 0;
+  return endpoints.map((e) => ({
+    id: e.name,
     object: 'model',
-    created: Math.floor(Date.parse(generatedAt) / 1000) || 0,
-    owned_by: endpoint.organizationId,
-  };
+    created,
+    owned_by: e.organizationId,
+  }));
 }
 
 /**
@@ -121,16 +122,9 @@ async function retrieveModel(
   const endpoint = ctx.routes.findEndpoint(key.organizationId, name);
   if (!endpoint) throw errors.modelNotFound(name);
   if (!takesRequests(endpoint)) {
-    throw new GatewayError(
-      404,
-      'model_not_found',
-      endpoint.status === 'PAUSED'
-        ? `The endpoint '${name}' is paused. Resume it in the portal to use it.`
-        : `The endpoint '${name}' has no replica ready yet. Retry once it is active.`,
-      'model',
-    );
+    throw errors.modelNotServing(name, endpoint.status === 'PAUSED');
   }
-  return json(res, 200, modelObject(ctx, endpoint), headers);
+  return json(res, 200, modelObjects(ctx, [endpoint])[0], headers);
 }
 
 async function route(
@@ -167,10 +161,7 @@ async function route(
         200,
         {
           object: 'list',
-          data: ctx.routes
-            .endpointsOf(key.organizationId)
-            .filter(takesRequests)
-            .map((e) => modelObject(ctx, e)),
+          data: modelObjects(ctx, ctx.routes.endpointsOf(key.organizationId).filter(takesRequests)),
         },
         headers,
       );
