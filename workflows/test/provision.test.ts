@@ -1,6 +1,7 @@
 // Provisioning, pause, resume and decommission against real agents with the simulated engine,
 // the Temporal dev server and PostgreSQL; and the failures: a node whose engine cannot load, and
 // a request no placement can satisfy.
+import type { EndpointStatus } from '@aigrid/db';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../src/activities/create-activities';
@@ -11,6 +12,7 @@ import {
   provisionWorkflowId,
   reconcileWorkflowId,
 } from '../src/workflows/definitions';
+import type { ProvisionResult } from '../src/workflows/provision-endpoint';
 import { TestGrid, until } from './support/grid-harness';
 
 const grid = new TestGrid();
@@ -23,6 +25,18 @@ beforeAll(async () => {
 afterAll(() => grid.stop(), 60_000);
 
 const status = (id: string) => grid.db.prisma.endpoint.findUniqueOrThrow({ where: { id } });
+const setStatus = (id: string, to: EndpointStatus) =>
+  grid.db.prisma.endpoint.update({ where: { id }, data: { status: to } });
+
+const provisionResult = (id: string): Promise<ProvisionResult> =>
+  grid.client.workflow.getHandle(provisionWorkflowId(id)).result();
+
+/** Decommissions an endpoint, so that the next test finds the grid's capacity free. */
+async function retire(id: string) {
+  await setStatus(id, 'DECOMMISSIONING');
+  await grid.control.endpointDeleted(id);
+  await grid.client.workflow.getHandle(decommissionWorkflowId(id)).result();
+}
 
 describe('provisionEndpoint', () => {
   it(
@@ -129,6 +143,100 @@ describe('provisionEndpoint', () => {
       });
       expect(closing.kind).toBe('decommissioned');
       await grid.recordHistory(decommissionWorkflowId(endpoint.id), 'decommission');
+    },
+  );
+
+  it(
+    'resumed while its pause still drains, places again only once the pause has released the replicas',
+    { timeout: 120_000 },
+    async () => {
+      const endpoint = await grid.createEndpoint({});
+      expect((await provisionResult(endpoint.id)).outcome).toBe('active');
+      const before = await grid.replicas(endpoint.id);
+      expect(before.map((r) => r.state)).toEqual(['READY']);
+
+      // The API's order: status, then the signal. Resume as soon as the pause drains.
+      await setStatus(endpoint.id, 'PAUSED');
+      await grid.control.endpointPaused(endpoint.id);
+      await until(
+        'draining',
+        () => grid.replicas(endpoint.id),
+        (rs) => rs.some((r) => r.state === 'DRAINING'),
+        10_000,
+      );
+      await setStatus(endpoint.id, 'PROVISIONING');
+      await grid.control.endpointResumed(endpoint.id);
+
+      const result = await provisionResult(endpoint.id);
+      expect(result.outcome).toBe('active');
+      expect((await status(endpoint.id)).status).toBe('ACTIVE');
+      const after = await grid.replicas(endpoint.id);
+      expect(after.filter((r) => r.id === before[0]!.id).map((r) => r.state)).toEqual(['RELEASED']);
+      expect(after.filter((r) => r.state === 'READY')).toHaveLength(1);
+      expect(result.replicas.map((r) => r.replicaId)).not.toContain(before[0]!.id);
+
+      // Placement ran after the pause had released the GPUs, not beside the draining replica.
+      const events = await grid.db.prisma.endpointEvent.findMany({
+        where: { endpointId: endpoint.id },
+        orderBy: { id: 'asc' },
+      });
+      const messages = events.map((e) => e.message);
+      const waiting = messages.indexOf(
+        'Waiting for the pause to release 1 replica before placing again.',
+      );
+      const released = messages.findIndex((m) => m.startsWith('Paused: unrouted'));
+      const placed = messages.findLastIndex((m) => m.startsWith('Placement chose'));
+      expect(waiting).toBeGreaterThan(-1);
+      expect(released).toBeGreaterThan(waiting);
+      expect(placed).toBeGreaterThan(released);
+      // Its reconcile runs again (the paused one ended).
+      await until(
+        'reconcile running',
+        () => grid.client.workflow.getHandle(reconcileWorkflowId(endpoint.id)).describe(),
+        (d) => d.status.name === 'RUNNING',
+        15_000,
+      );
+      await grid.recordHistory(provisionWorkflowId(endpoint.id), 'provision-resume-after-release');
+      await retire(endpoint.id);
+    },
+  );
+
+  it(
+    'resumed before its reconcile saw the pause, keeps the replicas that still serve',
+    { timeout: 120_000 },
+    async () => {
+      const endpoint = await grid.createEndpoint({});
+      expect((await provisionResult(endpoint.id)).outcome).toBe('active');
+      const before = await grid.replicas(endpoint.id);
+      expect(before.map((r) => r.state)).toEqual(['READY']);
+
+      // Pause and resume both land before the reconcile reads the endpoint: it finds it
+      // provisioning and ends without releasing anything.
+      await setStatus(endpoint.id, 'PROVISIONING');
+      await grid.control.endpointPaused(endpoint.id);
+      await grid.control.endpointResumed(endpoint.id);
+
+      const result = await provisionResult(endpoint.id);
+      expect(result.outcome).toBe('active');
+      expect(result.replicas.map((r) => r.replicaId)).toEqual([before[0]!.id]);
+      expect((await status(endpoint.id)).status).toBe('ACTIVE');
+      const after = await grid.replicas(endpoint.id);
+      expect(after.map((r) => [r.id, r.state])).toEqual([[before[0]!.id, 'READY']]);
+      const last = await grid.db.prisma.endpointEvent.findFirstOrThrow({
+        where: { endpointId: endpoint.id, kind: 'step' },
+        orderBy: { id: 'desc' },
+      });
+      expect(last.message).toMatch(
+        /^Active: kept 1 replica serving from .+ that the pause had not released/,
+      );
+      await until(
+        'reconcile running',
+        () => grid.client.workflow.getHandle(reconcileWorkflowId(endpoint.id)).describe(),
+        (d) => d.status.name === 'RUNNING',
+        15_000,
+      );
+      await grid.recordHistory(provisionWorkflowId(endpoint.id), 'provision-resume-kept');
+      await retire(endpoint.id);
     },
   );
 

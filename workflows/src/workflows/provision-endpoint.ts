@@ -4,10 +4,13 @@
 // fails is compensated (what loaded is unloaded, every reservation of the attempt released) and
 // left out of the next placement, up to `provisionAttempts`; then the endpoint is FAILED with a
 // reason a user can act on. Every step is an event of the endpoint and the `progress` query.
+// A resume right after a pause first lets the pause finish releasing the endpoint's replicas
+// (bounded), so that placement sees their GPUs free, and keeps serving replicas it never reached.
 import {
   CancellationScope,
   isCancellation,
   ParentClosePolicy,
+  patched,
   setHandler,
   sleep,
   startChild,
@@ -27,6 +30,11 @@ import {
 } from './replica-steps';
 
 const CAPACITY_POLL_MS = 2_000;
+const RELEASE_POLL_MS = 1_000;
+/** Beyond the drain grace, how long the pause's unloading may take before placing regardless. */
+const RELEASE_MARGIN_MS = 60_000;
+/** Workflows started before this change placed at once, whatever the endpoint still held. */
+const SETTLE_EARLIER_REPLICAS = 'settle-earlier-replicas';
 
 export interface ProvisionResult {
   outcome: 'active' | 'failed' | 'skipped';
@@ -41,6 +49,8 @@ interface Held {
   siteName: string;
   gpuCount: number;
   url: string | null;
+  /** READY for a replica kept from before a pause; the new ones are LOADING until routed. */
+  state?: ReplicaView['state'];
 }
 
 const where = (r: PlannedReplica) => `${r.nodeName} (${r.siteName})`;
@@ -67,6 +77,54 @@ export async function provisionEndpoint(endpointId: string): Promise<ProvisionRe
   const excluded: string[] = [];
   const problems: string[] = [];
   let held: Held[] = [];
+
+  /** Routes the replicas held, and ACTIVE; false if the endpoint was paused or retired meanwhile. */
+  const activate = async (message: string): Promise<boolean> => {
+    await Promise.all(
+      held
+        .filter((h) => h.state !== 'READY')
+        .map((h) =>
+          control.setReplicaState({ replicaId: h.replicaId, state: 'READY', from: ['LOADING'] }),
+        ),
+    );
+    progress.phase = 'publishing';
+    await control.publishRoutes({ endpointId });
+    const { changed } = await control.setEndpointStatus({
+      endpointId,
+      status: 'ACTIVE',
+      from: ['PROVISIONING'],
+      event: { kind: 'step', message },
+    });
+    if (!changed) return false;
+    progress.phase = 'active';
+    progress.steps.push({ at: new Date().toISOString(), message: 'Active.' });
+    await startReconcile(endpointId);
+    return true;
+  };
+  const activeResult = (): ProvisionResult => ({
+    outcome: 'active',
+    replicas: held.map((h) => ({ replicaId: h.replicaId, nodeId: h.nodeId, url: h.url ?? '' })),
+    failureReason: null,
+  });
+  const skipped: ProvisionResult = { outcome: 'skipped', replicas: [], failureReason: null };
+
+  if (patched(SETTLE_EARLIER_REPLICAS) && endpoint.replicas.length > 0) {
+    const kept = await settleEarlierReplicas(endpoint.replicas);
+    if (kept === null) return skipped;
+    if (kept.length > 0) {
+      held = kept.map((r) => ({ ...r, replicaId: r.id }));
+      const serving = `${kept.length} replica${kept.length === 1 ? '' : 's'}`;
+      // Paused or decommissioned meanwhile: their workflows own the replicas now.
+      if (
+        !(await activate(
+          `Active: kept ${serving} serving from ${list(kept.map((r) => r.siteName))} that the pause had not released; the reconcile keeps them to the SLO.`,
+        ))
+      ) {
+        return skipped;
+      }
+      return activeResult();
+    }
+  }
 
   const compensate = async (why: string) => {
     if (held.length === 0) return;
@@ -136,38 +194,14 @@ export async function provisionEndpoint(endpointId: string): Promise<ProvisionRe
 
       const failedNodes = await reserveAndLoad(plan.replicas, attempt, endpoint.modelId, settings);
       if (failedNodes.length === 0) {
-        await Promise.all(
-          held.map((h) =>
-            control.setReplicaState({ replicaId: h.replicaId, state: 'READY', from: ['LOADING'] }),
-          ),
-        );
-        progress.phase = 'publishing';
-        await control.publishRoutes({ endpointId });
-        const { changed } = await control.setEndpointStatus({
-          endpointId,
-          status: 'ACTIVE',
-          from: ['PROVISIONING'],
-          event: {
-            kind: 'step',
-            message: `Active: ${held.length} replica${held.length === 1 ? '' : 's'} serving from ${list(held.map((h) => h.siteName))}.`,
-          },
-        });
-        if (!changed) {
-          // Paused or decommissioned meanwhile: their workflows own the replicas now.
-          return { outcome: 'skipped', replicas: [], failureReason: null };
+        const serving = `${held.length} replica${held.length === 1 ? '' : 's'}`;
+        // Paused or decommissioned meanwhile: their workflows own the replicas now.
+        if (
+          !(await activate(`Active: ${serving} serving from ${list(held.map((h) => h.siteName))}.`))
+        ) {
+          return skipped;
         }
-        progress.phase = 'active';
-        progress.steps.push({ at: new Date().toISOString(), message: 'Active.' });
-        await startReconcile(endpointId);
-        return {
-          outcome: 'active',
-          replicas: held.map((h) => ({
-            replicaId: h.replicaId,
-            nodeId: h.nodeId,
-            url: h.url ?? '',
-          })),
-          failureReason: null,
-        };
+        return activeResult();
       }
       for (const f of failedNodes) {
         excluded.push(f.nodeId);
@@ -183,6 +217,44 @@ export async function provisionEndpoint(endpointId: string): Promise<ProvisionRe
       await CancellationScope.nonCancellable(() => compensate('provisioning was cancelled'));
     }
     throw err;
+  }
+
+  /**
+   * The replicas the endpoint still holds when provisioning starts: a resume right after a pause.
+   * Those the pause is releasing (draining, unloading) are waited for, bounded, so that
+   * placement sees their GPUs free; serving ones on live nodes, which the pause never reached,
+   * are kept; the rest are released. Returns the kept ones, or null if the endpoint is no longer
+   * provisioning.
+   */
+  async function settleEarlierReplicas(replicas: ReplicaView[]): Promise<ReplicaView[] | null> {
+    const releasing = (rs: ReplicaView[]) =>
+      rs.filter((r) => r.state === 'DRAINING' || r.state === 'UNLOADING');
+    let left = replicas;
+    if (releasing(left).length > 0) {
+      const n = releasing(left).length;
+      await step(
+        'placing',
+        `Waiting for the pause to release ${n} replica${n === 1 ? '' : 's'} before placing again.`,
+      );
+      const bound = settings.drainGraceMs + RELEASE_MARGIN_MS;
+      for (let waited = 0; releasing(left).length > 0 && waited < bound;) {
+        await sleep(RELEASE_POLL_MS);
+        waited += RELEASE_POLL_MS;
+        const current = await control.loadEndpoint(endpointId);
+        if (!current || current.status !== 'PROVISIONING') return null;
+        left = current.replicas;
+      }
+    }
+    const kept = left.filter((r) => r.state === 'READY' && r.nodeAlive && !r.nodeDraining);
+    const rest = left.filter((r) => !kept.includes(r) && releasing([r]).length === 0);
+    if (rest.length > 0) {
+      await retireReplicas(endpointId, rest, settings, settings.drainGraceMs);
+      await step(
+        'placing',
+        `Released ${rest.length} replica${rest.length === 1 ? '' : 's'} left from before the pause.`,
+      );
+    }
+    return kept;
   }
 
   /** Reserves and loads every planned replica; returns the nodes that failed. */
