@@ -258,7 +258,12 @@ describe('provisionEndpoint', () => {
       excludeNodeIds: [],
     });
     expect(placement.feasible).toBe(false);
-    for (const reason of placement.reasons) expect(row.failureReason).toContain(reason);
+    expect(placement.reasons.length).toBeGreaterThan(0);
+    for (const reason of placement.reasons) {
+      // One sentence each, so that they read as a paragraph one after the other.
+      expect(reason).toMatch(/^[A-Z].*\.$/);
+      expect(row.failureReason).toContain(reason);
+    }
     expect(await grid.replicas(endpoint.id)).toEqual([]);
     await grid.recordHistory(provisionWorkflowId(endpoint.id), 'provision-infeasible');
   });

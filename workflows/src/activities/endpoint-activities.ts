@@ -71,6 +71,13 @@ function logger(msg: string, data: Record<string, unknown>) {
   log.warn(msg, data);
 }
 
+/** `text` as a sentence: capitalised, ending with a full stop. */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (t === '') return t;
+  return `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
+}
+
 export async function loadReplicaViews(
   db: Db | Tx,
   where: Prisma.ReplicaWhereInput,
@@ -127,8 +134,11 @@ export function createEndpointActivities({
       );
       const result = await placeEndpoint(request);
       const waitForNodes = !result.feasible && (await placeEndpoint(requestIfNodesUp)).feasible;
-      const reasons = result.reasons.map((r) => r.message);
-      for (const a of result.alternatives) reasons.push(`Would work: ${a.message}`);
+      // Sentences: a failed endpoint's reason is these, one after the other.
+      const reasons = [
+        ...result.reasons.map((r) => sentence(r.message)),
+        ...result.alternatives.map((a) => sentence(`Would work: ${a.message}`)),
+      ];
       return {
         feasible: result.feasible,
         ...(waitForNodes ? { waitForNodes } : {}),

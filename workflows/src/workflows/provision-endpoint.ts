@@ -181,7 +181,7 @@ export async function provisionEndpoint(endpointId: string): Promise<ProvisionRe
         plan = await control.planPlacement({ endpointId, excludeNodeIds: [...excluded] });
       }
       if (!plan.feasible || plan.replicas.length === 0) {
-        const reasons = plan.reasons.length > 0 ? plan.reasons : ['no node can serve it'];
+        const reasons = plan.reasons.length > 0 ? plan.reasons : ['No node can serve it.'];
         return await fail([...problems, ...reasons].join(' '));
       }
       await step(
