@@ -27,6 +27,7 @@ import {
   type RelayResult,
   type Upstream,
 } from './proxy-request';
+import { refusal } from './route-state';
 
 const CLIENT_CLOSED = 499;
 
@@ -123,7 +124,8 @@ async function serve(
   let upstream: Upstream | null = null;
   const relayed: RelayResult = { status: 0, usage: null, contentEvents: 0, egressBytes: 0 };
   try {
-    if (endpoint.status === 'PAUSED') throw errors.endpointPaused(endpoint.name);
+    const refused = refusal(endpoint);
+    if (refused) throw errors.endpointRefuses(endpoint.name, refused);
     const routed = rank(ctx, endpoint, parsed.promptText, req);
     record.clientMetroId = routed.clientMetroId;
     if (routed.ranked.length === 0) {

@@ -108,21 +108,30 @@ export const errors = {
       'model',
     ),
   /** One of the caller's endpoints that does not take requests now (GET /v1/models/{name}). */
-  modelNotServing: (name: string, paused: boolean) =>
+  modelNotServing: (name: string, refused: 'paused' | 'failed' | null) =>
     new GatewayError(
       404,
       'model_not_found',
-      paused
+      refused === 'paused'
         ? `The endpoint '${name}' is paused. Resume it in the portal to use it.`
-        : `The endpoint '${name}' has no replica ready yet. Retry once it is active.`,
+        : refused === 'failed'
+          ? `The endpoint '${name}' failed to provision. See why in the portal, then resume it to retry.`
+          : `The endpoint '${name}' has no replica ready yet. Retry once it is active.`,
       'model',
     ),
-  endpointPaused: (name: string) =>
-    new GatewayError(
-      503,
-      'endpoint_paused',
-      `The endpoint '${name}' is paused. Resume it in the portal to send requests.`,
-    ),
+  /** A request to one of the caller's endpoints that is paused or failed to provision. */
+  endpointRefuses: (name: string, refused: 'paused' | 'failed') =>
+    refused === 'paused'
+      ? new GatewayError(
+          503,
+          'endpoint_paused',
+          `The endpoint '${name}' is paused. Resume it in the portal to send requests.`,
+        )
+      : new GatewayError(
+          503,
+          'endpoint_failed',
+          `The endpoint '${name}' failed to provision and serves no requests. See why in the portal, then resume it to retry.`,
+        ),
   tooLarge: (max: number) =>
     new GatewayError(413, 'request_too_large', `The request body exceeds ${max} bytes.`),
   tooManyConcurrent: (max: number) =>

@@ -65,11 +65,19 @@ export interface RouteState {
 }
 
 /**
- * Whether a request to the endpoint can be served now: it is not paused and has a routed replica.
- * `/v1/models` lists only these, since the others answer 503 whatever the caller sends.
+ * Whether a request to the endpoint can be served now: it is not paused or failed and has a
+ * routed replica. `/v1/models` lists only these, since the others answer 503 whatever the caller
+ * sends.
  */
 export function takesRequests(endpoint: RouteEndpoint): boolean {
-  return endpoint.status !== 'PAUSED' && endpoint.replicas.length > 0;
+  return refusal(endpoint) === null && endpoint.replicas.length > 0;
+}
+
+/** Why the endpoint refuses every request whatever its replicas: paused or failed; else null. */
+export function refusal(endpoint: RouteEndpoint): 'paused' | 'failed' | null {
+  if (endpoint.status === 'PAUSED') return 'paused';
+  if (endpoint.status === 'FAILED') return 'failed';
+  return null;
 }
 
 function index(snapshot: RouteSnapshot, receivedAtMs: number): RouteView {

@@ -24,6 +24,7 @@ import { GatewayMetrics } from './metrics';
 import { errors, GatewayError, sendError } from './openai-errors';
 import {
   createRouteState,
+  refusal,
   takesRequests,
   type FetchSnapshot,
   type RouteState,
@@ -122,7 +123,7 @@ async function retrieveModel(
   const endpoint = ctx.routes.findEndpoint(key.organizationId, name);
   if (!endpoint) throw errors.modelNotFound(name);
   if (!takesRequests(endpoint)) {
-    throw errors.modelNotServing(name, endpoint.status === 'PAUSED');
+    throw errors.modelNotServing(name, refusal(endpoint));
   }
   return json(res, 200, modelObjects(ctx, [endpoint])[0], headers);
 }

@@ -43,6 +43,13 @@ function routes(extra: ReturnType<typeof endpoint>[] = []) {
       replicas: [replica('r-acme-paused', engine.url)],
     }),
     endpoint({
+      id: 'ep_acme_failed',
+      organizationId: acme.org,
+      name: 'acme-failed',
+      status: 'FAILED',
+      replicas: [],
+    }),
+    endpoint({
       id: 'ep_acme_starting',
       organizationId: acme.org,
       name: 'acme-starting',
@@ -212,8 +219,8 @@ describe('text completions', () => {
 
 describe('models', () => {
   it("lists only the caller's own endpoints that take requests now", async () => {
-    // acme-paused answers 503 endpoint_paused and acme-starting has no replica yet: neither is
-    // a model the caller can use, so neither is listed.
+    // acme-paused and acme-failed answer 503 and acme-starting has no replica yet: none is a
+    // model the caller can use, so none is listed.
     const mine = await client(acme.key).models.list();
     expect(mine.data.map((m) => m.id).sort()).toEqual(['acme-chat']);
     const theirs = await client(rival.key).models.list();
@@ -241,6 +248,11 @@ describe('models', () => {
       .models.retrieve('acme-starting')
       .catch((e: unknown) => e);
     expect((starting as APIError).message).toMatch(/no replica ready/);
+    const failed = await client(acme.key)
+      .models.retrieve('acme-failed')
+      .catch((e: unknown) => e);
+    expect(failed).toMatchObject({ status: 404, code: 'model_not_found' });
+    expect((failed as APIError).message).toMatch(/failed to provision/);
     const malformed = await fetch(`${gateway.url}/v1/models/%E0%A4%A`, {
       headers: { authorization: `Bearer ${acme.key}` },
     });
@@ -391,6 +403,15 @@ describe('bad input', () => {
     const err = await chat(acme.key, { model: 'acme-paused' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect(err).toMatchObject({ status: 503, code: 'endpoint_paused' });
+  });
+
+  it('503 saying so for an endpoint that failed to provision, not that it does not exist', async () => {
+    const err = await chat(acme.key, { model: 'acme-failed' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 503, code: 'endpoint_failed' });
+    expect((err as APIError).message).toMatch(/'acme-failed' failed to provision.*resume it/);
+    // Another tenant's failed endpoint stays invisible.
+    const theirs = await chat(rival.key, { model: 'acme-failed' }).catch((e: unknown) => e);
+    expect(theirs).toMatchObject({ status: 404, code: 'model_not_found' });
   });
 
   it('404 for an unknown path and 405 for a wrong method', async () => {

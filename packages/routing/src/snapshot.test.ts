@@ -41,6 +41,17 @@ describe('parseRouteSnapshot', () => {
     expect(Object.getPrototypeOf(snap.rttMs)).toBe(Object.prototype);
   });
 
+  it('leaves out an endpoint of a status it does not know yet, and keeps the others', () => {
+    const json = valid();
+    const newer = { ...json.endpoints[0]!, id: 'ep-newer', status: 'HIBERNATING', replicas: [] };
+    json.endpoints.push(newer);
+    const snap = parseRouteSnapshot(json);
+    expect(snap.endpoints.map((e) => e.id)).toEqual([json.endpoints[0]!.id]);
+    const failed = { ...json.endpoints[0]!, id: 'ep-failed', status: 'FAILED', replicas: [] };
+    json.endpoints[1] = failed;
+    expect(parseRouteSnapshot(json).endpoints.map((e) => e.status)).toEqual(['ACTIVE', 'FAILED']);
+  });
+
   const cases: [string, (j: ReturnType<typeof valid>) => unknown, RegExp][] = [
     ['not an object', () => 'nope', /snapshot must be an object/],
     ['null', () => null, /snapshot must be an object/],
@@ -57,6 +68,14 @@ describe('parseRouteSnapshot', () => {
         return j;
       },
       /endpoints\[0\]\.replicas\[1\]\.state must be one of READY, DRAINING/,
+    ],
+    [
+      'malformed endpoint status',
+      (j) => {
+        j.endpoints[0]!.status = 'active';
+        return j;
+      },
+      /endpoints\[0\]\.status must be one of PROVISIONING, ACTIVE, DEGRADED, PAUSED, FAILED/,
     ],
     [
       'zero prefill rate',

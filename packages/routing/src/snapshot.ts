@@ -28,7 +28,8 @@ export interface RouteEndpoint {
   name: string;
   /** Model id the engines serve (sent upstream as `model`). */
   modelId: string;
-  status: 'PROVISIONING' | 'ACTIVE' | 'DEGRADED' | 'PAUSED';
+  /** PAUSED and FAILED ones take no requests; they are listed so that their owner is told why. */
+  status: 'PROVISIONING' | 'ACTIVE' | 'DEGRADED' | 'PAUSED' | 'FAILED';
   /** Required tags: a replica qualifies only if its site has every one (case-insensitive). */
   jurisdictions: string[];
   /** Metro with the largest demand weight: used when the client's metro is unknown. */
@@ -47,7 +48,7 @@ export interface RouteSnapshot {
 }
 
 const REPLICA_STATES = ['READY', 'DRAINING'] as const;
-const ENDPOINT_STATUSES = ['PROVISIONING', 'ACTIVE', 'DEGRADED', 'PAUSED'] as const;
+const ENDPOINT_STATUSES = ['PROVISIONING', 'ACTIVE', 'DEGRADED', 'PAUSED', 'FAILED'] as const;
 
 type Obj = Record<string, unknown>;
 
@@ -138,6 +139,16 @@ function parseEndpoint(value: unknown, path: string): RouteEndpoint {
   };
 }
 
+function hasUnknownStatus(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const status = (value as Obj).status;
+  return (
+    typeof status === 'string' &&
+    /^[A-Z_]+$/.test(status) &&
+    !(ENDPOINT_STATUSES as readonly string[]).includes(status)
+  );
+}
+
 function parseRtt(value: unknown): Record<string, Record<string, number>> {
   // Object.fromEntries defines own properties, so a metro or site named "__proto__" stays data.
   return Object.fromEntries(
@@ -158,9 +169,12 @@ function parseRtt(value: unknown): Record<string, Record<string, number>> {
  */
 export function parseRouteSnapshot(json: unknown): RouteSnapshot {
   const o = obj(json, 'snapshot');
-  const endpoints = arr(o, 'endpoints', 'snapshot').map((e, i) =>
-    parseEndpoint(e, `endpoints[${i}]`),
-  );
+  const endpoints = arr(o, 'endpoints', 'snapshot')
+    .map((e, i) => ({ e, i }))
+    // A status this gateway does not know yet (a newer control plane): that endpoint is left
+    // out, rather than the whole snapshot refused and every other route left stale.
+    .filter(({ e }) => !hasUnknownStatus(e))
+    .map(({ e, i }) => parseEndpoint(e, `endpoints[${i}]`));
   const replicaIds = new Set<string>();
   for (const e of endpoints) {
     for (const r of e.replicas) {

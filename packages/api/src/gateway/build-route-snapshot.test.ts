@@ -126,7 +126,9 @@ describe('buildRouteSnapshot', () => {
     const snapshot = await buildRouteSnapshot(db, new Date('2026-01-01T00:00:00Z'));
     expect(() => parseRouteSnapshot(JSON.parse(JSON.stringify(snapshot)))).not.toThrow();
     expect(snapshot.generatedAt).toBe('2026-01-01T00:00:00.000Z');
-    expect(snapshot.endpoints.map((e) => e.id).sort()).toEqual([ids.eu, ids.paused].sort());
+    expect(snapshot.endpoints.map((e) => e.id).sort()).toEqual(
+      [ids.eu, ids.paused, ids.failed].sort(),
+    );
     const eu = euOf(snapshot);
     expect(eu).toMatchObject({
       name: 'eu-chat',
@@ -166,6 +168,11 @@ describe('buildRouteSnapshot', () => {
     expect(snapshot.endpoints.find((e) => e.id === ids.paused)).toMatchObject({
       status: 'PAUSED',
       defaultMetroId: null,
+      replicas: [],
+    });
+    // A failed endpoint is listed so that the gateway can say so, but never with a replica.
+    expect(snapshot.endpoints.find((e) => e.id === ids.failed)).toMatchObject({
+      status: 'FAILED',
       replicas: [],
     });
   });

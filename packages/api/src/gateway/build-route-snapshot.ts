@@ -13,7 +13,17 @@ import {
 } from '@aigrid/placement';
 import type { RouteEndpoint, RouteReplica, RouteSnapshot } from '@aigrid/routing';
 
-const ROUTED_ENDPOINT_STATUSES = ['PROVISIONING', 'ACTIVE', 'DEGRADED', 'PAUSED'] as const;
+/**
+ * Paused and failed endpoints are listed too (a failed one without replicas), so that the gateway
+ * tells their owner why it refuses their requests instead of saying they do not exist.
+ */
+const LISTED_ENDPOINT_STATUSES = [
+  'PROVISIONING',
+  'ACTIVE',
+  'DEGRADED',
+  'PAUSED',
+  'FAILED',
+] as const;
 const ROUTED_REPLICA_STATES = ['READY', 'DRAINING'] as const;
 
 type ReplicaFigures = Pick<
@@ -67,7 +77,7 @@ function defaultMetro(demands: { metroId: string; weightBp: number }[]): string 
 export async function buildRouteSnapshot(db: Db, now: Date): Promise<RouteSnapshot> {
   const [endpoints, metros] = await Promise.all([
     db.endpoint.findMany({
-      where: { status: { in: [...ROUTED_ENDPOINT_STATUSES] } },
+      where: { status: { in: [...LISTED_ENDPOINT_STATUSES] } },
       orderBy: { id: 'asc' },
       include: {
         model: { select: { parametersB: true, memoryGb: true } },
@@ -96,7 +106,7 @@ export async function buildRouteSnapshot(db: Db, now: Date): Promise<RouteSnapsh
     jurisdictions: tags(e.jurisdictions),
     defaultMetroId: defaultMetro(e.demands),
     sloTtftP95Ms: e.sloTtftP95Ms,
-    replicas: e.replicas.flatMap((r): RouteReplica[] => {
+    replicas: (e.status === 'FAILED' ? [] : e.replicas).flatMap((r): RouteReplica[] => {
       const figures = replicaFigures(r.node.gpuTypeId, r.gpuCount, e.model);
       if (!figures || r.url === null) return [];
       const site = r.node.site;
