@@ -1,7 +1,8 @@
 // Activities that run at the POP, on this node's task queue `node.<nodeId>`: the provisioning
-// workflows call them to load, check and unload model replicas. Each is idempotent.
+// workflows call them to load, check, drain and unload model replicas. Each is idempotent.
 import { heartbeat } from '@temporalio/activity';
 import type { EngineSupervisor } from './engine-supervisor';
+import { waitEngineIdle, type WaitIdleResult } from './wait-idle';
 
 export interface LoadModelInput {
   replicaId: string;
@@ -38,6 +39,24 @@ export function createAgentActivities(deps: { supervisor: EngineSupervisor; gpuT
     }): Promise<{ ready: boolean; url: string | null }> {
       const ready = await supervisor.probe(input.replicaId);
       return { ready, url: supervisor.get(input.replicaId)?.url ?? null };
+    },
+
+    /**
+     * Waits until the replica's engine has finished the requests it runs and queues (at least
+     * `minMs`, at most `maxMs`): called once the replica is unrouted, before unloading it.
+     */
+    async waitIdle(input: {
+      replicaId: string;
+      minMs: number;
+      maxMs: number;
+    }): Promise<WaitIdleResult> {
+      const engine = supervisor.get(input.replicaId);
+      if (!engine) return { idle: true, waitedMs: 0, requests: null };
+      return waitEngineIdle(engine.url, {
+        minMs: input.minMs,
+        maxMs: input.maxMs,
+        onPoll: (requests) => heartbeat({ replicaId: input.replicaId, requests }),
+      });
     },
 
     /** Stops the replica's engine; unloading one that is not running is a no-op. */

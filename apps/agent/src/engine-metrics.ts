@@ -1,5 +1,8 @@
 // Reads an engine's Prometheus /metrics with vLLM's metric names, and turns the cumulative
 // time-to-first-token histogram into recent p50/p95 (the difference between two scrapes).
+// The declaration travels with this file, to packages that type-check the agent's activities.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./parse-prometheus-text-format.d.ts" />
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 
 export interface EngineLoad {

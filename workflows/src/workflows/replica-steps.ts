@@ -1,10 +1,13 @@
 // Steps on replicas shared by the workflows (sandboxed, deterministic): the control activities,
 // the agent's activities on each node's own task queue, loading a replica and retiring replicas
-// make-before-break style (unroute, let in-flight requests finish, unload, release).
+// make-before-break style (unroute, let in-flight requests finish, unload, release). A retired
+// replica is unloaded as soon as its engine is idle (within the drain grace), not after the
+// whole grace.
 import type { AgentActivities } from '@aigrid/agent/activities';
 import {
   ActivityFailure,
   ApplicationFailure,
+  patched,
   proxyActivities,
   sleep,
   TimeoutFailure,
@@ -36,6 +39,50 @@ export function nodeAgent(nodeId: string, settings: ControlSettings) {
     heartbeatTimeout: '30s',
     retry: { initialInterval: '1s', maximumAttempts: 2 },
   });
+}
+
+/** Routes reach every gateway within this (pushed at once, else polled within a second). */
+const ROUTES_SETTLE_MS = 2_000;
+/** Workflows started before this change waited the whole grace whatever the engines ran. */
+const DRAIN_UNTIL_IDLE = 'drain-until-idle';
+
+/** The agent's idle wait on `node.<nodeId>`, allowed the whole grace. */
+function drainingAgent(nodeId: string, settings: ControlSettings, graceMs: number) {
+  return proxyActivities<AgentActivities>({
+    taskQueue: `node.${nodeId}`,
+    scheduleToStartTimeout: settings.nodeStartTimeoutMs,
+    startToCloseTimeout: graceMs + 30_000,
+    heartbeatTimeout: '30s',
+    retry: { maximumAttempts: 1 },
+  });
+}
+
+/**
+ * Waits, at most `graceMs`, until each unrouted replica's engine has finished what it runs, and
+ * at least the time routes take to reach the gateways. An agent that cannot tell (unreachable,
+ * or older) gets the whole grace.
+ */
+async function drainUntilIdle(
+  replicas: readonly ReplicaView[],
+  settings: ControlSettings,
+  graceMs: number,
+): Promise<void> {
+  const started = Date.now();
+  await Promise.all(
+    replicas.map(async (r) => {
+      try {
+        await drainingAgent(r.nodeId, settings, graceMs).waitIdle({
+          replicaId: r.id,
+          minMs: Math.min(graceMs, ROUTES_SETTLE_MS),
+          maxMs: graceMs,
+        });
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        const left = graceMs - (Date.now() - started);
+        if (left > 0) await sleep(left);
+      }
+    }),
+  );
 }
 
 /** A readable reason for an activity's failure. */
@@ -91,8 +138,9 @@ export interface RetireOutcome {
 
 /**
  * Retires replicas: those on dead nodes are marked FAILED (they cannot be unloaded); the rest
- * stop taking new requests (DRAINING), keep serving what they run for `graceMs` if they served,
- * then are unloaded and RELEASED. Routes are published after each change of the routed set.
+ * stop taking new requests (DRAINING), keep serving what they run (at most `graceMs`) if they
+ * served, then are unloaded and RELEASED. Routes are published after each change of the routed
+ * set.
  */
 export async function retireReplicas(
   endpointId: string,
@@ -120,8 +168,11 @@ export async function retireReplicas(
     ),
   ]);
   await control.publishRoutes({ endpointId });
-  const served = alive.some((r) => r.state === 'READY' || r.state === 'DRAINING');
-  if (served && graceMs > 0) await sleep(graceMs);
+  const served = alive.filter((r) => r.state === 'READY' || r.state === 'DRAINING');
+  if (served.length > 0 && graceMs > 0) {
+    if (patched(DRAIN_UNTIL_IDLE)) await drainUntilIdle(served, settings, graceMs);
+    else await sleep(graceMs);
+  }
   let failed = dead.length;
   await Promise.all(
     alive.map(async (r) => {
