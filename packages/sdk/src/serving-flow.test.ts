@@ -91,6 +91,9 @@ it('creates an endpoint with the CLI and streams its first answer through the ga
     'paris=0.4',
     '--rps',
     '5',
+    // The voice-agent startup's whole ask, budget included: it fits on the demo grid.
+    '--budget-usd',
+    '2000',
     '--json',
   );
   expect(create.stderr).toBe('');

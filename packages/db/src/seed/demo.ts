@@ -68,11 +68,13 @@ export async function seedDemo(db: Db) {
   await upsertMembership(db, ops.id, nordtel.id, 'OWNER');
   const sites = [];
   for (const seed of NORDTEL_SITES) sites.push(await upsertSite(db, nordtel.id, seed));
-  // Offers: 70% of Frankfurt's L40S, 60% of Paris's H100, 80% of Ashburn's H100.
+  // Offers: 70% of Frankfurt's L40S, 60% of Paris's H100, 80% of Ashburn's H100. Priced so that
+  // the voice-agent endpoint of the scenarios (Frankfurt and Paris, redundant) fits a budget of
+  // $2,000 a month: one L40S and one H100 around the clock, $1,861.50.
   const offers = [
-    { gpuTypeId: 'L40S', gpuHour: 1_900_000n, mTokens: 150_000n, shareBp: 7_000 },
-    { gpuTypeId: 'H100', gpuHour: 3_900_000n, mTokens: 120_000n, shareBp: 6_000 },
-    { gpuTypeId: 'H100', gpuHour: 3_200_000n, mTokens: 100_000n, shareBp: 8_000 },
+    { gpuTypeId: 'L40S', gpuHour: 900_000n, mTokens: 150_000n, shareBp: 7_000 },
+    { gpuTypeId: 'H100', gpuHour: 1_650_000n, mTokens: 120_000n, shareBp: 6_000 },
+    { gpuTypeId: 'H100', gpuHour: 1_600_000n, mTokens: 100_000n, shareBp: 8_000 },
   ];
   for (const [i, site] of sites.entries()) {
     const offer = offers[i];
