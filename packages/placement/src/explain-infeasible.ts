@@ -139,6 +139,15 @@ export function explainInfeasible(input: ExplainInput): {
     }
   }
 
+  // Sites in scope left out because one replica there costs more than the budget allows.
+  const overBudget = set.exclusions.filter(
+    (e) => e.codes.includes('over-budget') && !e.codes.includes('jurisdiction'),
+  ).length;
+  const budgetNote =
+    overBudget > 0
+      ? ` (${overBudget} other site${overBudget === 1 ? '' : 's'}${scope(endpoint)} left out as over the budget)`
+      : '';
+
   let needBudgetCheck = false;
   let anyUnreached = false;
   for (let m = 0; m < set.metros.length; m++) {
@@ -198,7 +207,7 @@ export function explainInfeasible(input: ExplainInput): {
         code: 'no-redundancy',
         message:
           sites.size < 2
-            ? `only ${only} meets ${slo} ms p95 for ${metro.name}; redundancy needs a second site${second ? ` (two sites could at ${second.sloMs} ms)` : ''}`
+            ? `only ${only} meets ${slo} ms p95 for ${metro.name}${overBudget > 0 ? ' within the budget' : ''}; redundancy needs a second site${second ? ` (two sites could at ${second.sloMs} ms)` : ''}${budgetNote}`
             : `${metro.name} has no second site within ${slo} ms p95 under the budget and free capacity`,
       });
       if (second) {

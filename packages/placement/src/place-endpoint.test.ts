@@ -122,6 +122,27 @@ describe.each(solvers)('placeEndpoint (%s)', (solver) => {
     expect(result.perMetro.every((m) => m.meetsSlo)).toBe(true);
   });
 
+  it('says when the second site redundancy needs was left out for the budget', async () => {
+    // Paris ($1.10/h) fits the budget, Frankfurt ($1.20/h) does not: a second site is missing
+    // because of the budget, not because only one site is close enough.
+    const result = await place(
+      {
+        endpoint: endpoint({ redundancy: true, budgetPerMonthMicros: 1_150_000 * 730 }),
+        grid: euUsGrid(),
+      },
+      solver,
+    );
+    expect(result.feasible).toBe(false);
+    expect(result.excluded.find((e) => e.siteId === 'fra-1')?.codes).toEqual(['over-budget']);
+    const redundancy = result.reasons.filter((r) => r.code === 'no-redundancy');
+    expect(redundancy.length).toBeGreaterThan(0);
+    for (const r of redundancy) {
+      expect(r.message).toMatch(
+        /^only par-1 meets 300 ms p95 for \w+ within the budget; redundancy needs a second site.*\(1 other site in EU left out as over the budget\)$/,
+      );
+    }
+  });
+
   it('explains a budget that is too small and what would do', async () => {
     const tiny = await place(
       { endpoint: endpoint({ budgetPerMonthMicros: 100_000_000 }), grid: euUsGrid() },
