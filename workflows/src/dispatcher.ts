@@ -4,8 +4,10 @@
 // in PROVISIONING get their provisioning, DECOMMISSIONING ones their decommission, serving ones
 // their reconcile, PAUSED ones with replicas left their release, and draining nodes their drain.
 // Workflow ids are fixed, so a start that races another is harmless. It also marks nodes whose
-// agent went silent DOWN, so the gateways stop routing to them within one period.
-import type { Db } from '@aigrid/db';
+// agent went silent DOWN, so the gateways stop routing to them within one period, and every
+// `pruneEveryMs` deletes rows past their use (rate counters, idempotency records, sign-in
+// attempts).
+import { pruneExpiredRows, type Db } from '@aigrid/db';
 import { HOLDING_STATES, markSilentNodesDown } from './activities/endpoint-activities';
 import type { ControlPlaneClient } from './client';
 import type { Logger } from './logger';
@@ -18,6 +20,8 @@ export interface DispatcherOptions {
   logger: Logger;
   /** A workflow this dispatcher started is not started again for this long. */
   rememberMs?: number;
+  /** How often expired rows are pruned (the first pass prunes at once). */
+  pruneEveryMs?: number;
 }
 
 export interface Dispatcher {
@@ -40,7 +44,19 @@ export function startDispatcher(opts: DispatcherOptions): Dispatcher {
     }
   };
 
+  const pruneEvery = opts.pruneEveryMs ?? 10 * 60_000;
+  let prunedAt = -Infinity;
+  const prune = async () => {
+    if (Date.now() - prunedAt < pruneEvery) return;
+    prunedAt = Date.now();
+    const pruned = await pruneExpiredRows(opts.prisma, new Date());
+    if (Object.values(pruned).some((n) => n > 0)) opts.logger.info(pruned, 'pruned expired rows');
+  };
+
   const runOnce = async () => {
+    await prune().catch((err: unknown) =>
+      opts.logger.error({ err }, 'could not prune expired rows'),
+    );
     const down = await markSilentNodesDown(opts.prisma, new Date(), opts.nodeDownAfterMs);
     if (down.length > 0) opts.logger.warn({ nodeIds: down }, 'nodes stopped heartbeating: DOWN');
     const [endpoints, paused, nodes] = await Promise.all([
@@ -83,6 +99,8 @@ export function startDispatcher(opts: DispatcherOptions): Dispatcher {
       } catch (err) {
         opts.logger.error({ err }, 'dispatcher pass failed');
       }
+      // Stopped during the pass: no wait for the next one.
+      if (stopped) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, opts.periodMs);
         wake = () => {
