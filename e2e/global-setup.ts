@@ -1,5 +1,6 @@
-// Starts the real grid (embedded PostgreSQL and Temporal, worker, production web build) in a
-// throw-away data folder, unless E2E_EXTERNAL=1 says the app at E2E_BASE_URL is already running.
+// Starts the real grid (embedded PostgreSQL and Temporal, worker, production web build, gateway,
+// an agent per demo node) in a throw-away data folder, unless E2E_EXTERNAL=1 says the app at
+// E2E_BASE_URL is already running.
 import { startThrowawayGrid } from '@aigrid/infra/throwaway-grid';
 
 export default async function globalSetup() {
@@ -8,6 +9,8 @@ export default async function globalSetup() {
     name: 'e2e',
     webPort: Number(process.env.E2E_WEB_PORT),
     verbose: true,
+    // Node agents with the simulated engine, so that an endpoint created in the browser serves.
+    agents: true,
   });
   return () => grid.stop();
 }

@@ -9,6 +9,7 @@ describe('parseWebEnv', () => {
     expect(env.DATABASE_URL).toMatch(/^postgresql:\/\/.*127\.0\.0\.1:55432\/aigrid$/);
     expect(env.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
     expect(env.OIDC_ISSUER).toBeUndefined();
+    expect(env.AIGRID_GATEWAY_PUBLIC_URL).toBe('http://127.0.0.1:8080/v1');
   });
 
   it.each([
@@ -18,6 +19,10 @@ describe('parseWebEnv', () => {
     [
       { NEXTAUTH_SECRET: secret, TEMPORAL_ADDRESS: 'localhost' },
       /TEMPORAL_ADDRESS must be host:port/,
+    ],
+    [
+      { NEXTAUTH_SECRET: secret, AIGRID_GATEWAY_PUBLIC_URL: 'inference.example.com' },
+      /AIGRID_GATEWAY_PUBLIC_URL must be a URL/,
     ],
     [
       { NEXTAUTH_SECRET: secret, OIDC_CLIENT_ID: 'id' },

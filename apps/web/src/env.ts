@@ -30,6 +30,10 @@ const ZWebEnv = z
       .string()
       .min(16, 'must be at least 16 characters')
       .default('dev-gateway-token'),
+    // Where developers send their OpenAI requests: shown in each endpoint's snippet.
+    AIGRID_GATEWAY_PUBLIC_URL: z
+      .url('must be a URL such as https://inference.example.com/v1')
+      .default('http://127.0.0.1:8080/v1'),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];

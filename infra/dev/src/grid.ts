@@ -123,6 +123,7 @@ export async function startGrid(opts: GridOptions): Promise<Grid> {
       // The web app serves route snapshots to gateways and workflows ask them to refresh.
       AIGRID_GATEWAY_URLS: gatewayUrl,
       AIGRID_GATEWAY_TOKEN: env.AIGRID_GATEWAY_TOKEN,
+      AIGRID_GATEWAY_PUBLIC_URL: process.env.AIGRID_GATEWAY_PUBLIC_URL || `${gatewayUrl}/v1`,
       // The worker logs JSON; at the default level only what needs a look reaches the terminal.
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     };

@@ -17,6 +17,11 @@ export async function DeveloperOverview({ organizationId }: { organizationId: st
     <div className="grid">
       <section className="panel" aria-labelledby="endpoints-heading">
         <h2 id="endpoints-heading">Endpoints</h2>
+        <p>
+          <Link className="button" href="/dashboard/endpoints/new">
+            New endpoint
+          </Link>
+        </p>
         {endpoints.length === 0 ? (
           <div className="empty">
             No endpoints yet. An endpoint serves a model within your latency SLO and jurisdiction.

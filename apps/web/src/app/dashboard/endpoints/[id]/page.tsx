@@ -3,12 +3,28 @@
 // its event log.
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { env } from '@/env';
 import { requireOrganization } from '@/server/auth/session';
 import { db } from '@/server/db';
 
 export const dynamic = 'force-dynamic';
 
 const IN_PROGRESS = ['PROVISIONING', 'DECOMMISSIONING', 'PAUSED'];
+const SERVING = ['ACTIVE', 'DEGRADED'];
+
+function sdkSnippet(baseURL: string, model: string): string {
+  return [
+    "import OpenAI from 'openai';",
+    '',
+    `const client = new OpenAI({ baseURL: ${JSON.stringify(baseURL)}, apiKey: process.env.AIGRID_API_KEY });`,
+    'const stream = await client.chat.completions.create({',
+    `  model: ${JSON.stringify(model)},`,
+    "  messages: [{ role: 'user', content: 'Hello!' }],",
+    '  stream: true,',
+    '});',
+    "for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta?.content ?? '');",
+  ].join('\n');
+}
 
 export default async function EndpointPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -75,6 +91,17 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
           </ol>
         )}
       </section>
+      {SERVING.includes(endpoint.status) && (
+        <section className="panel" aria-labelledby="use-heading">
+          <h2 id="use-heading">Use it</h2>
+          <p className="muted">
+            The OpenAI SDK as it is: set the base URL and an API key with the inference scope.
+          </p>
+          <pre data-testid="sdk-snippet">
+            <code>{sdkSnippet(env().AIGRID_GATEWAY_PUBLIC_URL, endpoint.name)}</code>
+          </pre>
+        </section>
+      )}
       <section className="panel" aria-labelledby="replicas-heading">
         <h2 id="replicas-heading">Replicas</h2>
         {endpoint.replicas.length === 0 ? (
