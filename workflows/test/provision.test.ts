@@ -31,6 +31,23 @@ const setStatus = (id: string, to: EndpointStatus) =>
 const provisionResult = (id: string): Promise<ProvisionResult> =>
   grid.client.workflow.getHandle(provisionWorkflowId(id)).result();
 
+/** A new endpoint provisioned on one replica, with its replica rows. */
+async function activeEndpoint() {
+  const endpoint = await grid.createEndpoint({});
+  expect((await provisionResult(endpoint.id)).outcome).toBe('active');
+  const before = await grid.replicas(endpoint.id);
+  expect(before.map((r) => r.state)).toEqual(['READY']);
+  return { endpoint, before };
+}
+
+const reconcileRunning = (id: string) =>
+  until(
+    'reconcile running',
+    () => grid.client.workflow.getHandle(reconcileWorkflowId(id)).describe(),
+    (d) => d.status.name === 'RUNNING',
+    15_000,
+  );
+
 /** Decommissions an endpoint, so that the next test finds the grid's capacity free. */
 async function retire(id: string) {
   await setStatus(id, 'DECOMMISSIONING');
@@ -150,10 +167,7 @@ describe('provisionEndpoint', () => {
     'resumed while its pause still drains, places again only once the pause has released the replicas',
     { timeout: 120_000 },
     async () => {
-      const endpoint = await grid.createEndpoint({});
-      expect((await provisionResult(endpoint.id)).outcome).toBe('active');
-      const before = await grid.replicas(endpoint.id);
-      expect(before.map((r) => r.state)).toEqual(['READY']);
+      const { endpoint, before } = await activeEndpoint();
 
       // The API's order: status, then the signal. Resume as soon as the pause drains.
       await setStatus(endpoint.id, 'PAUSED');
@@ -190,12 +204,7 @@ describe('provisionEndpoint', () => {
       expect(released).toBeGreaterThan(waiting);
       expect(placed).toBeGreaterThan(released);
       // Its reconcile runs again (the paused one ended).
-      await until(
-        'reconcile running',
-        () => grid.client.workflow.getHandle(reconcileWorkflowId(endpoint.id)).describe(),
-        (d) => d.status.name === 'RUNNING',
-        15_000,
-      );
+      await reconcileRunning(endpoint.id);
       await grid.recordHistory(provisionWorkflowId(endpoint.id), 'provision-resume-after-release');
       await retire(endpoint.id);
     },
@@ -205,10 +214,7 @@ describe('provisionEndpoint', () => {
     'resumed before its reconcile saw the pause, keeps the replicas that still serve',
     { timeout: 120_000 },
     async () => {
-      const endpoint = await grid.createEndpoint({});
-      expect((await provisionResult(endpoint.id)).outcome).toBe('active');
-      const before = await grid.replicas(endpoint.id);
-      expect(before.map((r) => r.state)).toEqual(['READY']);
+      const { endpoint, before } = await activeEndpoint();
 
       // Pause and resume both land before the reconcile reads the endpoint: it finds it
       // provisioning and ends without releasing anything.
@@ -229,12 +235,7 @@ describe('provisionEndpoint', () => {
       expect(last.message).toMatch(
         /^Active: kept 1 replica serving from .+ that the pause had not released/,
       );
-      await until(
-        'reconcile running',
-        () => grid.client.workflow.getHandle(reconcileWorkflowId(endpoint.id)).describe(),
-        (d) => d.status.name === 'RUNNING',
-        15_000,
-      );
+      await reconcileRunning(endpoint.id);
       await grid.recordHistory(provisionWorkflowId(endpoint.id), 'provision-resume-kept');
       await retire(endpoint.id);
     },
