@@ -12,5 +12,7 @@ export default async function globalSetup() {
     // Node agents with the simulated engine, so that an endpoint created in the browser serves.
     agents: true,
   });
+  // For tests that start an agent themselves, as an operator would at a new POP.
+  process.env.E2E_TEMPORAL_ADDRESS = grid.temporalAddress;
   return () => grid.stop();
 }

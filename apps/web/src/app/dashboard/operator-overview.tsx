@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { db } from '@/server/db';
 
 /** Three missed heartbeats. */
@@ -34,6 +35,11 @@ export async function OperatorOverview({ organizationId }: { organizationId: str
     <div className="grid">
       <section className="panel" aria-labelledby="sites-heading">
         <h2 id="sites-heading">Sites</h2>
+        <p>
+          <Link className="button" href="/dashboard/capacity">
+            Add capacity
+          </Link>
+        </p>
         {sites.length === 0 ? (
           <div className="empty">No sites yet. Add your first point of presence.</div>
         ) : (

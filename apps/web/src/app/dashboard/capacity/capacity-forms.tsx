@@ -1,0 +1,247 @@
+'use client';
+
+import type { AppRouter } from '@aigrid/api';
+import type { inferRouterInputs } from '@trpc/server';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import type { ActionResult } from '@/server/api-caller';
+import { createSiteAction, enrolNodeAction, publishOfferAction } from './actions';
+
+interface Option {
+  id: string;
+  name: string;
+}
+
+type Jurisdictions = inferRouterInputs<AppRouter>['site']['create']['jurisdictions'];
+
+const micros = (usd: FormDataEntryValue | null) => Math.round(Number(usd) * 1e6);
+
+/** A form whose submit runs a server action: its refusal is shown, its success refreshes. */
+function ActionForm<T>({
+  label,
+  submit,
+  run,
+  onDone,
+  children,
+}: {
+  label: string;
+  submit: string;
+  run: (form: FormData) => Promise<ActionResult<T>>;
+  onDone?: (value: T) => void;
+  children: ReactNode;
+}) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    setError(null);
+    setPending(true);
+    try {
+      const result = await run(new FormData(form));
+      if (!result.ok) {
+        setError(result.message);
+        return;
+      }
+      onDone?.(result.value);
+      form.reset();
+      router.refresh();
+    } finally {
+      setPending(false);
+    }
+  }
+  return (
+    <form className="stack" onSubmit={onSubmit} noValidate aria-label={label}>
+      {error && (
+        <div className="error" role="alert">
+          {error}
+        </div>
+      )}
+      {children}
+      <button type="submit" disabled={pending}>
+        {pending ? 'Saving…' : submit}
+      </button>
+    </form>
+  );
+}
+
+export function SiteForm({
+  metros,
+  jurisdictions,
+}: {
+  metros: (Option & { countryCode: string })[];
+  jurisdictions: string[];
+}) {
+  const [country, setCountry] = useState(metros[0]?.countryCode ?? '');
+  return (
+    <ActionForm
+      label="Add a site"
+      submit="Add site"
+      run={(f) =>
+        createSiteAction({
+          name: String(f.get('name')),
+          metroId: String(f.get('metroId')),
+          countryCode: String(f.get('countryCode')),
+          jurisdictions: f.getAll('jurisdictions').map(String) as Jurisdictions,
+          uplinkGbps: Number(f.get('uplinkGbps')),
+          egressPricePerGbMicros: micros(f.get('egressUsdPerGb')),
+        })
+      }
+    >
+      <label>
+        Site name
+        <input name="name" required />
+      </label>
+      <label>
+        Metro
+        <select
+          name="metroId"
+          onChange={(e) =>
+            setCountry(metros.find((m) => m.id === e.target.value)?.countryCode ?? country)
+          }
+        >
+          {metros.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Country (ISO code)
+        <input name="countryCode" value={country} onChange={(e) => setCountry(e.target.value)} />
+      </label>
+      <fieldset>
+        <legend>Jurisdictions the site guarantees</legend>
+        <div className="actions">
+          {jurisdictions.map((j) => (
+            <label key={j}>
+              <input type="checkbox" name="jurisdictions" value={j} /> {j}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label>
+        Uplink (Gbit/s)
+        <input name="uplinkGbps" type="number" min={1} defaultValue={100} />
+      </label>
+      <label>
+        Egress price (USD per GB)
+        <input name="egressUsdPerGb" type="number" min={0} step="0.001" defaultValue={0.01} />
+      </label>
+    </ActionForm>
+  );
+}
+
+export function EnrolNodeForm({ sites, gpuTypes }: { sites: Option[]; gpuTypes: Option[] }) {
+  const [enrolled, setEnrolled] = useState<{ name: string; agentCommand: string } | null>(null);
+  return (
+    <>
+      <ActionForm
+        label="Enrol a node"
+        submit="Enrol node"
+        run={(f) =>
+          enrolNodeAction({
+            siteId: String(f.get('siteId')),
+            name: String(f.get('name')),
+            gpuTypeId: String(f.get('gpuTypeId')),
+            gpuCount: Number(f.get('gpuCount')),
+          })
+        }
+        onDone={setEnrolled}
+      >
+        <label>
+          Site
+          <select name="siteId">
+            {sites.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Node name
+          <input name="name" required />
+        </label>
+        <label>
+          GPU type
+          <select name="gpuTypeId">
+            {gpuTypes.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          GPUs
+          <input name="gpuCount" type="number" min={1} max={64} defaultValue={4} />
+        </label>
+      </ActionForm>
+      {enrolled && (
+        <div className="stack" data-testid="enrolment">
+          <p>
+            Run this on <strong>{enrolled.name}</strong> to start its agent. The token works once
+            and is not shown again.
+          </p>
+          <pre data-testid="agent-command">
+            <code>{enrolled.agentCommand}</code>
+          </pre>
+        </div>
+      )}
+    </>
+  );
+}
+
+export function PublishOfferForm({ sites, gpuTypes }: { sites: Option[]; gpuTypes: Option[] }) {
+  return (
+    <ActionForm
+      label="Publish an offer"
+      submit="Publish offer"
+      run={(f) =>
+        publishOfferAction({
+          siteId: String(f.get('siteId')),
+          gpuTypeId: String(f.get('gpuTypeId')),
+          pricePerGpuHourMicros: micros(f.get('usdPerGpuHour')),
+          pricePerMTokensMicros: micros(f.get('usdPerMTokens')),
+          capacitySharePct: Number(f.get('sharePct')),
+        })
+      }
+    >
+      <label>
+        Site
+        <select name="siteId">
+          {sites.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        GPU type
+        <select name="gpuTypeId">
+          {gpuTypes.map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Price per GPU-hour (USD)
+        <input name="usdPerGpuHour" type="number" min={0} step="0.01" />
+      </label>
+      <label>
+        Price per million tokens (USD)
+        <input name="usdPerMTokens" type="number" min={0} step="0.01" />
+      </label>
+      <label>
+        Share of the site&apos;s GPUs offered (%)
+        <input name="sharePct" type="number" min={1} max={100} defaultValue={70} />
+      </label>
+    </ActionForm>
+  );
+}
