@@ -36,6 +36,8 @@ test('the demo operator sees its points of presence and nodes', async ({ page })
   await expect(sites.getByText('Frankfurt-POP-3')).toBeVisible();
   await expect(sites.getByText('Ashburn-POP-1')).toBeVisible();
   await expect(page.getByRole('region', { name: /Nodes/ }).getByText('fra3-gpu-1')).toBeVisible();
+  // Approved: no notice that its offers wait for approval.
+  await expect(page.getByTestId('approval')).toHaveCount(0);
   await page.screenshot({ path: `${ARTIFACTS}dashboard-operator.png`, fullPage: true });
 });
 

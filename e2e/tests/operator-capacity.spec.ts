@@ -42,6 +42,7 @@ test('a new operator lists a POP: site, node enrolled with its agent command, of
   await site.getByLabel('Uplink (Gbit/s)').fill('100');
   await site.getByLabel('Egress price (USD per GB)').fill('0.01');
   await site.getByRole('button', { name: 'Add site' }).click();
+  await expect(site.getByRole('status')).toHaveText('Site added.');
 
   const node = page.getByRole('form', { name: 'Enrol a node' });
   await node.getByLabel('Node name').fill('fra3-gpu-1');
@@ -78,10 +79,14 @@ test('a new operator lists a POP: site, node enrolled with its agent command, of
   await offer.getByLabel('Price per million tokens (USD)').fill('0.15');
   await offer.getByLabel("Share of the site's GPUs offered (%)").fill('70');
   await offer.getByRole('button', { name: 'Publish offer' }).click();
+  await expect(offer.getByRole('status')).toHaveText('Offer published.');
   await expect(offer.getByRole('alert')).toHaveCount(0);
 
-  // A bad offer is refused with the reason, and nothing is written.
+  // Bad offers are refused with the reason, and nothing is written.
+  await offer.getByRole('button', { name: 'Publish offer' }).click();
+  await expect(offer.getByRole('alert')).toHaveText('Price per GPU-hour (USD): required');
   await offer.getByLabel('Price per GPU-hour (USD)').fill('1.90');
+  await offer.getByLabel('Price per million tokens (USD)').fill('0.15');
   await offer.getByLabel("Share of the site's GPUs offered (%)").fill('150');
   await offer.getByRole('button', { name: 'Publish offer' }).click();
   await expect(offer.getByRole('alert')).toContainText('must be at most 100');
@@ -89,6 +94,8 @@ test('a new operator lists a POP: site, node enrolled with its agent command, of
   await page.getByRole('link', { name: '← Console' }).click();
   await expectDashboard(page, organization);
   await expect(page.getByRole('heading', { name: /Nodes/ })).toContainText('4 GPUs · 1 offer');
+  // A new operator's offers reach the marketplace once a platform admin has approved it.
+  await expect(page.getByTestId('approval')).toContainText('Awaiting approval');
   const row = page.getByRole('row').filter({ hasText: 'fra3-gpu-1' });
   await expect(row).toContainText('Frankfurt-POP-3');
   // Healthy within a few heartbeats, with the live load the agent reports.

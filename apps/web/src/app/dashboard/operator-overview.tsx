@@ -15,7 +15,7 @@ async function latestHealth(nodeIds: string[]) {
 }
 
 export async function OperatorOverview({ organizationId }: { organizationId: string }) {
-  const [sites, nodes, offers] = await Promise.all([
+  const [sites, nodes, offers, profile] = await Promise.all([
     db().site.findMany({
       where: { organizationId },
       include: { metro: true, _count: { select: { nodes: true } } },
@@ -27,12 +27,19 @@ export async function OperatorOverview({ organizationId }: { organizationId: str
       orderBy: [{ site: { name: 'asc' } }, { name: 'asc' }],
     }),
     db().offer.count({ where: { organizationId } }),
+    db().operatorProfile.findUnique({ where: { organizationId }, select: { approvedAt: true } }),
   ]);
   const gpus = nodes.reduce((sum, n) => sum + n.gpuCount, 0);
   const latest = await latestHealth(nodes.map((n) => n.id));
   const now = Date.now();
   return (
     <div className="grid">
+      {!profile?.approvedAt && (
+        <div className="panel" role="status" data-testid="approval">
+          Awaiting approval: your offers reach developers once a platform admin has approved your
+          organisation.
+        </div>
+      )}
       <section className="panel" aria-labelledby="sites-heading">
         <h2 id="sites-heading">Sites</h2>
         <p>

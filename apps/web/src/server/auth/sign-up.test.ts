@@ -45,6 +45,26 @@ describe('signUp', () => {
     expect(audit.map((a) => a.action)).toEqual(['user.sign_up']);
   });
 
+  it('gives an operator organisation the profile a platform admin approves', async () => {
+    const result = await signUp(t.prisma, {
+      ...valid,
+      email: 'nora@nordtel.example',
+      organizationName: 'Nordtel',
+      kind: 'OPERATOR',
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const profile = await t.prisma.operatorProfile.findUnique({
+      where: { organizationId: result.organizationId },
+    });
+    expect(profile).toMatchObject({ legalName: 'Nordtel', approvedAt: null });
+    const developer = await t.prisma.organization.findFirstOrThrow({
+      where: { name: 'Parla Voice' },
+      include: { operator: true },
+    });
+    expect(developer.operator).toBeNull();
+  });
+
   it('refuses a taken e-mail (any case) with 409 and writes nothing', async () => {
     const before = await counts();
     const result = await signUp(t.prisma, { ...valid, email: 'PAOLA@parla.example' });

@@ -1,5 +1,5 @@
-// Self-serve sign-up: a user, their organisation and an owner membership, in one transaction
-// with its audit row. Framework-free so that the API and tests call it directly.
+// Self-serve sign-up: a user, their organisation and an owner membership (and, for an operator,
+// its profile awaiting a platform admin's approval), in one transaction with its audit row. Framework-free so that the API and tests call it directly.
 import { hashPassword, writeAudit, Prisma, type Db } from '@aigrid/db';
 import { slugify } from '@aigrid/db/seed';
 import { randomBytes } from 'node:crypto';
@@ -82,6 +82,11 @@ export async function signUp(db: Db, raw: unknown): Promise<SignUpResult> {
           slug: `${slugify(input.organizationName)}-${randomBytes(3).toString('hex')}`,
           kinds: [input.kind],
           memberships: { create: { userId: user.id, role: 'OWNER' } },
+          // As org.create does: the profile a platform admin approves before the operator's
+          // capacity reaches the marketplace.
+          ...(input.kind === 'OPERATOR'
+            ? { operator: { create: { legalName: input.organizationName } } }
+            : {}),
         },
       });
       await writeAudit(tx, {

@@ -16,27 +16,49 @@ type Jurisdictions = inferRouterInputs<AppRouter>['site']['create']['jurisdictio
 
 const micros = (usd: FormDataEntryValue | null) => Math.round(Number(usd) * 1e6);
 
-/** A form whose submit runs a server action: its refusal is shown, its success refreshes. */
+/** The label of the first required field left empty, if any. */
+function missingField(form: HTMLFormElement): string | null {
+  for (const el of form.querySelectorAll<HTMLInputElement>('input[required]')) {
+    if (el.value.trim() === '')
+      return el.closest('label')?.firstChild?.textContent?.trim() ?? el.name;
+  }
+  return null;
+}
+
+/**
+ * A form whose submit runs a server action: an empty required field or the API's refusal is
+ * shown; a success says so, clears the form and refreshes the page's data.
+ */
 function ActionForm<T>({
   label,
   submit,
+  done,
   run,
   onDone,
   children,
 }: {
   label: string;
   submit: string;
+  /** Shown after a success. */
+  done: string;
   run: (form: FormData) => Promise<ActionResult<T>>;
   onDone?: (value: T) => void;
   children: ReactNode;
 }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
   const [pending, setPending] = useState(false);
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
     setError(null);
+    setSaved(false);
+    const missing = missingField(form);
+    if (missing) {
+      setError(`${missing}: required`);
+      return;
+    }
     setPending(true);
     try {
       const result = await run(new FormData(form));
@@ -46,6 +68,7 @@ function ActionForm<T>({
       }
       onDone?.(result.value);
       form.reset();
+      setSaved(true);
       router.refresh();
     } finally {
       setPending(false);
@@ -56,6 +79,11 @@ function ActionForm<T>({
       {error && (
         <div className="error" role="alert">
           {error}
+        </div>
+      )}
+      {saved && (
+        <div className="muted" role="status">
+          {done}
         </div>
       )}
       {children}
@@ -78,6 +106,7 @@ export function SiteForm({
     <ActionForm
       label="Add a site"
       submit="Add site"
+      done="Site added."
       run={(f) =>
         createSiteAction({
           name: String(f.get('name')),
@@ -141,6 +170,7 @@ export function EnrolNodeForm({ sites, gpuTypes }: { sites: Option[]; gpuTypes: 
       <ActionForm
         label="Enrol a node"
         submit="Enrol node"
+        done="Node enrolled."
         run={(f) =>
           enrolNodeAction({
             siteId: String(f.get('siteId')),
@@ -200,6 +230,7 @@ export function PublishOfferForm({ sites, gpuTypes }: { sites: Option[]; gpuType
     <ActionForm
       label="Publish an offer"
       submit="Publish offer"
+      done="Offer published."
       run={(f) =>
         publishOfferAction({
           siteId: String(f.get('siteId')),
@@ -232,11 +263,11 @@ export function PublishOfferForm({ sites, gpuTypes }: { sites: Option[]; gpuType
       </label>
       <label>
         Price per GPU-hour (USD)
-        <input name="usdPerGpuHour" type="number" min={0} step="0.01" />
+        <input name="usdPerGpuHour" type="number" min={0} step="0.01" required />
       </label>
       <label>
         Price per million tokens (USD)
-        <input name="usdPerMTokens" type="number" min={0} step="0.01" />
+        <input name="usdPerMTokens" type="number" min={0} step="0.01" required />
       </label>
       <label>
         Share of the site&apos;s GPUs offered (%)
