@@ -1,10 +1,12 @@
 // The voice-agent startup's path in the browser: the create wizard previews where the endpoint
 // would go, its latency per metro and its price, then creates it; the endpoint page shows the
-// provisioning step by step until it is active.
+// provisioning step by step until it is active; a key made on the dashboard calls it through the
+// gateway with the OpenAI SDK, and stops working once revoked.
 import { expect, test } from '@playwright/test';
+import OpenAI from 'openai';
 import { DEMO_PASSWORD, expectDashboard, signIn } from './helpers';
 
-test('a developer previews an EU endpoint in the wizard, creates it and watches it become active', async ({
+test('a developer previews an EU endpoint in the wizard, creates it, makes a key and streams from it with the OpenAI SDK; the revoked key is refused', async ({
   page,
 }) => {
   await signIn(page, 'dev@parla.example', DEMO_PASSWORD);
@@ -58,6 +60,38 @@ test('a developer previews an EU endpoint in the wizard, creates it and watches 
   const snippet = page.getByTestId('sdk-snippet');
   await expect(snippet).toContainText(/baseURL: "http:\/\/127\.0\.0\.1:\d+\/v1"/);
   await expect(snippet).toContainText(`model: "${name}"`);
+  const baseURL = /baseURL: "([^"]+)"/.exec((await snippet.textContent()) ?? '')![1]!;
+
+  // A key with the inference scope, made on the dashboard; its secret is shown once.
+  await page.getByRole('link', { name: '← Dashboard' }).click();
+  const keyForm = page.getByRole('form', { name: 'Create an API key' });
+  await keyForm.getByLabel('Key name').fill('app');
+  await keyForm.getByRole('button', { name: 'Create key' }).click();
+  const secret = ((await page.getByTestId('new-key-secret').textContent()) ?? '').trim();
+  expect(secret).toMatch(/^agk_/);
+
+  // The snippet's call, with the OpenAI SDK as it is: streamed from an EU site.
+  const openai = new OpenAI({ baseURL, apiKey: secret, maxRetries: 0 });
+  const { data: stream, response } = await openai.chat.completions
+    .create({
+      model: name,
+      messages: [{ role: 'user', content: 'Greet the caller in one sentence.' }],
+      max_tokens: 12,
+      stream: true,
+    })
+    .withResponse();
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+  expect(text.length).toBeGreaterThan(0);
+  expect(['Frankfurt-POP-3', 'Paris-POP-1']).toContain(response.headers.get('x-aigrid-site'));
+
+  // Revoked on the dashboard: the gateway refuses the key within seconds.
+  await page.getByRole('button', { name: 'Revoke app' }).click();
+  await expect(page.getByRole('button', { name: 'Revoke app' })).toHaveCount(0);
+  await expect(async () => {
+    const refused = await openai.models.list().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.AuthenticationError);
+  }).toPass({ timeout: 10_000 });
 });
 
 test('the wizard refuses bad input with the reason and creates nothing', async ({ page }) => {

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { db } from '@/server/db';
+import { CreateApiKeyForm, RevokeApiKeyButton } from './keys/api-key-forms';
 
 export async function DeveloperOverview({ organizationId }: { organizationId: string }) {
   const [endpoints, apiKeys] = await Promise.all([
@@ -54,14 +55,16 @@ export async function DeveloperOverview({ organizationId }: { organizationId: st
       <section className="panel" aria-labelledby="keys-heading">
         <h2 id="keys-heading">API keys</h2>
         {apiKeys.length === 0 ? (
-          <div className="empty">No API keys yet.</div>
+          <div className="empty">No API keys yet. Create one to call your endpoints.</div>
         ) : (
           <table>
             <thead>
               <tr>
                 <th>Name</th>
                 <th>Key</th>
+                <th>Scopes</th>
                 <th>Last used</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -71,12 +74,17 @@ export async function DeveloperOverview({ organizationId }: { organizationId: st
                   <td>
                     <code>{k.prefix}…</code>
                   </td>
+                  <td>{k.scopes.map((s) => s.toLowerCase()).join(', ')}</td>
                   <td>{k.lastUsedAt ? k.lastUsedAt.toISOString() : 'never'}</td>
+                  <td>
+                    <RevokeApiKeyButton id={k.id} name={k.name} />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
+        <CreateApiKeyForm />
       </section>
     </div>
   );
