@@ -1,13 +1,14 @@
 // A telco lists a point of presence in the browser: a new operator adds the site, enrols a node
 // (the console shows the agent's start command with a one-time token), runs that command as the
-// POP would, publishes an offer, and sees the node report healthy with its live load.
+// POP would, publishes an offer, is approved by a platform admin, and sees the node report
+// healthy with its live load.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { expectDashboard, signUp, uniqueEmail } from './helpers';
+import { DEMO_PASSWORD, expectDashboard, signIn, signUp, uniqueEmail } from './helpers';
 
 const AGENT_BIN = fileURLToPath(new URL('../../apps/agent/bin/aigrid-agent.mjs', import.meta.url));
 
@@ -20,6 +21,7 @@ test.afterEach(() => {
 
 test('a new operator lists a POP: site, node enrolled with its agent command, offer, node healthy', async ({
   page,
+  browser,
   baseURL,
 }) => {
   const organization = `Nordtel ${Date.now()}`;
@@ -96,6 +98,18 @@ test('a new operator lists a POP: site, node enrolled with its agent command, of
   await expect(page.getByRole('heading', { name: /Nodes/ })).toContainText('4 GPUs · 1 offer');
   // A new operator's offers reach the marketplace once a platform admin has approved it.
   await expect(page.getByTestId('approval')).toContainText('Awaiting approval');
+
+  // A platform admin approves the operator; the console stops saying it waits.
+  const adminContext = await browser.newContext({ baseURL });
+  const admin = await adminContext.newPage();
+  await signIn(admin, 'admin@aigrid.example', DEMO_PASSWORD);
+  await expect(admin).toHaveURL(/\/dashboard$/);
+  const pending = admin.getByRole('region', { name: 'Operators awaiting approval' });
+  await pending.getByRole('button', { name: `Approve ${organization}` }).click();
+  await expect(pending.getByRole('button', { name: `Approve ${organization}` })).toHaveCount(0);
+  await adminContext.close();
+  await page.reload();
+  await expect(page.getByTestId('approval')).toHaveCount(0);
   const row = page.getByRole('row').filter({ hasText: 'fra3-gpu-1' });
   await expect(row).toContainText('Frankfurt-POP-3');
   // Healthy within a few heartbeats, with the live load the agent reports.

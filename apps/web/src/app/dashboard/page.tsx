@@ -1,6 +1,7 @@
 import { Brand } from '@/components/brand';
 import { SignOutButton } from '@/components/sign-out-button';
 import { requireOrganization } from '@/server/auth/session';
+import { PendingOperators } from './admin/pending-operators';
 import { DeveloperOverview } from './developer-overview';
 import { OperatorOverview } from './operator-overview';
 
@@ -33,8 +34,11 @@ export default async function DashboardPage() {
         </div>
       </header>
       <main className="container">
+        {user.isPlatformAdmin && <PendingOperators />}
         {!org || !membership ? (
-          <div className="empty">You are not a member of any organisation yet.</div>
+          !user.isPlatformAdmin && (
+            <div className="empty">You are not a member of any organisation yet.</div>
+          )
         ) : (
           <>
             <h1 data-testid="org-name">{org.name}</h1>
