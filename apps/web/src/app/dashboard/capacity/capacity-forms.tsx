@@ -4,12 +4,10 @@ import type { AppRouter } from '@aigrid/api';
 import type { inferRouterInputs } from '@trpc/server';
 import { useState } from 'react';
 import { ActionForm } from '@/components/action-form';
+import { OptionSelect, type NamedOption } from '@/components/option-select';
 import { createSiteAction, enrolNodeAction, publishOfferAction } from './actions';
 
-interface Option {
-  id: string;
-  name: string;
-}
+type Option = NamedOption;
 
 type Jurisdictions = inferRouterInputs<AppRouter>['site']['create']['jurisdictions'];
 
@@ -43,21 +41,14 @@ export function SiteForm({
         Site name
         <input name="name" required />
       </label>
-      <label>
-        Metro
-        <select
-          name="metroId"
-          onChange={(e) =>
-            setCountry(metros.find((m) => m.id === e.target.value)?.countryCode ?? country)
-          }
-        >
-          {metros.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <OptionSelect
+        label="Metro"
+        name="metroId"
+        options={metros}
+        onChange={(e) =>
+          setCountry(metros.find((m) => m.id === e.target.value)?.countryCode ?? country)
+        }
+      />
       <label>
         Country (ISO code)
         <input name="countryCode" value={country} onChange={(e) => setCountry(e.target.value)} />
@@ -102,30 +93,12 @@ export function EnrolNodeForm({ sites, gpuTypes }: { sites: Option[]; gpuTypes: 
         }
         onDone={setEnrolled}
       >
-        <label>
-          Site
-          <select name="siteId">
-            {sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OptionSelect label="Site" name="siteId" options={sites} />
         <label>
           Node name
           <input name="name" required />
         </label>
-        <label>
-          GPU type
-          <select name="gpuTypeId">
-            {gpuTypes.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OptionSelect label="GPU type" name="gpuTypeId" options={gpuTypes} />
         <label>
           GPUs
           <input name="gpuCount" type="number" min={1} max={64} defaultValue={4} />
@@ -162,26 +135,8 @@ export function PublishOfferForm({ sites, gpuTypes }: { sites: Option[]; gpuType
         })
       }
     >
-      <label>
-        Site
-        <select name="siteId">
-          {sites.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        GPU type
-        <select name="gpuTypeId">
-          {gpuTypes.map((g) => (
-            <option key={g.id} value={g.id}>
-              {g.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <OptionSelect label="Site" name="siteId" options={sites} />
+      <OptionSelect label="GPU type" name="gpuTypeId" options={gpuTypes} />
       <label>
         Price per GPU-hour (USD)
         <input name="usdPerGpuHour" type="number" min={0} step="0.01" required />

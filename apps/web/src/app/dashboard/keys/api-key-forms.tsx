@@ -2,8 +2,8 @@
 
 import type { AppRouter } from '@aigrid/api';
 import type { inferRouterInputs } from '@trpc/server';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { ActionButton } from '@/components/action-button';
 import { ActionForm } from '@/components/action-form';
 import { createApiKeyAction, revokeApiKeyAction } from './actions';
 
@@ -65,30 +65,12 @@ export function CreateApiKeyForm() {
 }
 
 export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   return (
-    <>
-      <button
-        type="button"
-        className="secondary"
-        aria-label={`Revoke ${name}`}
-        disabled={pending}
-        onClick={async () => {
-          setPending(true);
-          try {
-            const result = await revokeApiKeyAction(id);
-            if (result.ok) router.refresh();
-            else setError(result.message);
-          } finally {
-            setPending(false);
-          }
-        }}
-      >
-        Revoke
-      </button>
-      {error && <span role="alert">{error}</span>}
-    </>
+    <ActionButton
+      label="Revoke"
+      ariaLabel={`Revoke ${name}`}
+      secondary
+      run={() => revokeApiKeyAction(id)}
+    />
   );
 }

@@ -3,12 +3,10 @@
 import type { TPlacementPreview, TPreviewEndpointInput } from '@aigrid/api';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, type FormEvent } from 'react';
+import { OptionSelect, type NamedOption } from '@/components/option-select';
 import { createEndpointAction, previewEndpointAction } from './actions';
 
-interface Option {
-  id: string;
-  name: string;
-}
+type Option = NamedOption;
 
 interface DemandRow {
   metroId: string;
@@ -131,16 +129,12 @@ export function CreateEndpointWizard({
           Name
           <input value={name} onChange={(e) => setName(e.target.value)} required />
         </label>
-        <label>
-          Model
-          <select value={modelId} onChange={(e) => setModelId(e.target.value)}>
-            {models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OptionSelect
+          label="Model"
+          options={models}
+          value={modelId}
+          onChange={(e) => setModelId(e.target.value)}
+        />
         <label>
           Time to first token, p95 (ms)
           <input

@@ -1,0 +1,46 @@
+'use client';
+// A button that runs a server action on one row (approve, revoke) and refreshes the page's data;
+// a refusal is shown beside it.
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import type { ActionResult } from '@/server/api-caller';
+
+export function ActionButton({
+  label,
+  ariaLabel,
+  secondary = false,
+  run,
+}: {
+  label: string;
+  ariaLabel: string;
+  secondary?: boolean;
+  run: () => Promise<ActionResult<unknown>>;
+}) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      <button
+        type="button"
+        className={secondary ? 'secondary' : undefined}
+        aria-label={ariaLabel}
+        disabled={pending}
+        onClick={async () => {
+          setPending(true);
+          setError(null);
+          try {
+            const result = await run();
+            if (result.ok) router.refresh();
+            else setError(result.message);
+          } finally {
+            setPending(false);
+          }
+        }}
+      >
+        {label}
+      </button>
+      {error && <span role="alert">{error}</span>}
+    </>
+  );
+}
