@@ -9,11 +9,14 @@ export function ActionButton({
   label,
   ariaLabel,
   secondary = false,
+  confirm,
   run,
 }: {
   label: string;
   ariaLabel: string;
   secondary?: boolean;
+  /** Asked first, for what cannot be undone. */
+  confirm?: string;
   run: () => Promise<ActionResult<unknown>>;
 }) {
   const router = useRouter();
@@ -27,6 +30,7 @@ export function ActionButton({
         aria-label={ariaLabel}
         disabled={pending}
         onClick={async () => {
+          if (confirm && !window.confirm(confirm)) return;
           setPending(true);
           setError(null);
           try {

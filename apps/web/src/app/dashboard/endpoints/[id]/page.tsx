@@ -6,6 +6,7 @@ import { notFound } from 'next/navigation';
 import { env } from '@/env';
 import { requireOrganization } from '@/server/auth/session';
 import { db } from '@/server/db';
+import { EndpointActions } from './endpoint-actions';
 
 export const dynamic = 'force-dynamic';
 
@@ -70,6 +71,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
       <p>
         Status: <strong data-testid="endpoint-status">{endpoint.status.toLowerCase()}</strong>
       </p>
+      <EndpointActions id={endpoint.id} status={endpoint.status} />
       {endpoint.status === 'FAILED' && endpoint.failureReason && (
         <div className="panel" role="alert" data-testid="failure-reason">
           <h2>Why it failed</h2>
