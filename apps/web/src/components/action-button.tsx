@@ -4,6 +4,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { ActionResult } from '@/server/api-caller';
+import { useHydrated } from './use-hydrated';
 
 export function ActionButton({
   label,
@@ -22,13 +23,14 @@ export function ActionButton({
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const hydrated = useHydrated();
   return (
     <>
       <button
         type="button"
         className={secondary ? 'secondary' : undefined}
         aria-label={ariaLabel}
-        disabled={pending}
+        disabled={pending || !hydrated}
         onClick={async () => {
           if (confirm && !window.confirm(confirm)) return;
           setPending(true);

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { ActionResult } from '@/server/api-caller';
+import { useHydrated } from './use-hydrated';
 
 /** The label of the first required field left empty, if any. */
 function missingField(form: HTMLFormElement): string | null {
@@ -37,6 +38,7 @@ export function ActionForm<T>({
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
@@ -74,10 +76,12 @@ export function ActionForm<T>({
           {done}
         </div>
       )}
-      {children}
-      <button type="submit" disabled={pending}>
-        {pending ? 'Saving…' : submit}
-      </button>
+      <fieldset className="plain stack" disabled={!hydrated}>
+        {children}
+        <button type="submit" disabled={pending}>
+          {pending ? 'Saving…' : submit}
+        </button>
+      </fieldset>
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { useHydrated } from '@/components/use-hydrated';
 
 const MESSAGES: Record<string, string> = {
   RATE_LIMITED: 'Too many sign-in attempts. Wait 15 minutes and try again.',
@@ -13,6 +14,8 @@ export function SignInForm({ oidcName }: { oidcName?: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Until React runs the form, a click would submit it natively: keep it shut, and POST.
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -38,7 +41,7 @@ export function SignInForm({ oidcName }: { oidcName?: string }) {
 
   return (
     <>
-      <form className="stack" onSubmit={onSubmit}>
+      <form className="stack" method="post" onSubmit={onSubmit}>
         {error && (
           <div className="error" role="alert" data-testid="form-error">
             {error}
@@ -52,7 +55,7 @@ export function SignInForm({ oidcName }: { oidcName?: string }) {
           Password
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        <button type="submit" disabled={pending}>
+        <button type="submit" disabled={pending || !hydrated}>
           {pending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

@@ -3,11 +3,14 @@
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { useHydrated } from '@/components/use-hydrated';
 
 export function SignUpForm() {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Until React runs the form, a click would submit it natively: keep it shut, and POST.
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -45,7 +48,7 @@ export function SignUpForm() {
   }
 
   return (
-    <form className="stack" onSubmit={onSubmit} noValidate>
+    <form className="stack" method="post" onSubmit={onSubmit} noValidate>
       {error && (
         <div className="error" role="alert" data-testid="form-error">
           {error}
@@ -75,7 +78,7 @@ export function SignUpForm() {
           <input type="radio" name="kind" value="OPERATOR" /> I operate a network
         </label>
       </div>
-      <button type="submit" disabled={pending}>
+      <button type="submit" disabled={pending || !hydrated}>
         {pending ? 'Creating account…' : 'Create account'}
       </button>
     </form>

@@ -4,6 +4,7 @@ import type { TPlacementPreview, TPreviewEndpointInput } from '@aigrid/api';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, type FormEvent } from 'react';
 import { OptionSelect, type NamedOption } from '@/components/option-select';
+import { useHydrated } from '@/components/use-hydrated';
 import { createEndpointAction, previewEndpointAction } from './actions';
 
 type Option = NamedOption;
@@ -60,6 +61,7 @@ export function CreateEndpointWizard({
   const [pending, setPending] = useState<'preview' | 'create' | null>(null);
   const [previewed, setPreviewed] = useState<Previewed | null>(null);
   const [idempotencyKey] = useState(() => crypto.randomUUID());
+  const hydrated = useHydrated();
   const metroName = useMemo(() => new Map(metros.map((m) => [m.id, m.name])), [metros]);
 
   const input = (sloMs = Number(slo)): TPreviewEndpointInput => ({
@@ -120,120 +122,127 @@ export function CreateEndpointWizard({
   return (
     <div className="stack">
       <form className="panel stack" onSubmit={onPreview} noValidate aria-label="Endpoint">
-        {error && (
-          <div className="error" role="alert" data-testid="form-error">
-            {error}
-          </div>
-        )}
-        <label>
-          Name
-          <input value={name} onChange={(e) => setName(e.target.value)} required />
-        </label>
-        <OptionSelect
-          label="Model"
-          options={models}
-          value={modelId}
-          onChange={(e) => setModelId(e.target.value)}
-        />
-        <label>
-          Time to first token, p95 (ms)
-          <input
-            type="number"
-            min={10}
-            value={slo}
-            onChange={(e) => setSlo(e.target.value)}
-            required
-          />
-        </label>
-        <fieldset>
-          <legend>Where it may run: sites must carry every tag ticked</legend>
-          <div className="actions">
-            {allJurisdictions.map((j) => (
-              <label key={j}>
-                <input
-                  type="checkbox"
-                  checked={jurisdictions.includes(j)}
-                  onChange={(e) =>
-                    setJurisdictions(
-                      e.target.checked
-                        ? [...jurisdictions, j]
-                        : jurisdictions.filter((x) => x !== j),
-                    )
-                  }
-                />{' '}
-                {j}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>Where your users are</legend>
-          {demand.map((d, i) => (
-            <div className="actions" key={i}>
-              <select
-                aria-label={`Metro ${i + 1}`}
-                value={d.metroId}
-                onChange={(e) => setRow(i, { metroId: e.target.value })}
-              >
-                {metros.map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
-              <input
-                aria-label={`Share of metro ${i + 1} (%)`}
-                type="number"
-                min={1}
-                value={d.percent}
-                onChange={(e) => setRow(i, { percent: e.target.value })}
-              />
-              {demand.length > 1 && (
-                <button
-                  type="button"
-                  className="secondary"
-                  onClick={() => setDemand(demand.filter((_, j) => j !== i))}
-                >
-                  Remove
-                </button>
-              )}
+        <fieldset className="plain stack" disabled={!hydrated}>
+          {error && (
+            <div className="error" role="alert" data-testid="form-error">
+              {error}
             </div>
-          ))}
-          <button
-            type="button"
-            className="secondary"
-            onClick={() =>
-              setDemand([
-                ...demand,
-                {
-                  metroId: metros.find((m) => !demand.some((d) => d.metroId === m.id))?.id ?? '',
-                  percent: '0',
-                },
-              ])
-            }
-          >
-            Add a metro
+          )}
+          <label>
+            Name
+            <input value={name} onChange={(e) => setName(e.target.value)} required />
+          </label>
+          <OptionSelect
+            label="Model"
+            options={models}
+            value={modelId}
+            onChange={(e) => setModelId(e.target.value)}
+          />
+          <label>
+            Time to first token, p95 (ms)
+            <input
+              type="number"
+              min={10}
+              value={slo}
+              onChange={(e) => setSlo(e.target.value)}
+              required
+            />
+          </label>
+          <fieldset>
+            <legend>Where it may run: sites must carry every tag ticked</legend>
+            <div className="actions">
+              {allJurisdictions.map((j) => (
+                <label key={j}>
+                  <input
+                    type="checkbox"
+                    checked={jurisdictions.includes(j)}
+                    onChange={(e) =>
+                      setJurisdictions(
+                        e.target.checked
+                          ? [...jurisdictions, j]
+                          : jurisdictions.filter((x) => x !== j),
+                      )
+                    }
+                  />{' '}
+                  {j}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>Where your users are</legend>
+            {demand.map((d, i) => (
+              <div className="actions" key={i}>
+                <select
+                  aria-label={`Metro ${i + 1}`}
+                  value={d.metroId}
+                  onChange={(e) => setRow(i, { metroId: e.target.value })}
+                >
+                  {metros.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.name}
+                    </option>
+                  ))}
+                </select>
+                <input
+                  aria-label={`Share of metro ${i + 1} (%)`}
+                  type="number"
+                  min={1}
+                  value={d.percent}
+                  onChange={(e) => setRow(i, { percent: e.target.value })}
+                />
+                {demand.length > 1 && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => setDemand(demand.filter((_, j) => j !== i))}
+                  >
+                    Remove
+                  </button>
+                )}
+              </div>
+            ))}
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                setDemand([
+                  ...demand,
+                  {
+                    metroId: metros.find((m) => !demand.some((d) => d.metroId === m.id))?.id ?? '',
+                    percent: '0',
+                  },
+                ])
+              }
+            >
+              Add a metro
+            </button>
+          </fieldset>
+          <label>
+            Expected requests per second
+            <input type="number" min={0} value={rps} onChange={(e) => setRps(e.target.value)} />
+          </label>
+          <label>
+            Monthly budget (USD, optional)
+            <input
+              type="number"
+              min={0}
+              value={budget}
+              onChange={(e) => setBudget(e.target.value)}
+            />
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={redundancy}
+              onChange={(e) => setRedundancy(e.target.checked)}
+            />{' '}
+            Redundant: serve every metro from two sites
+          </label>
+          <button type="submit" disabled={pending !== null}>
+            {pending === 'preview' ? 'Placing…' : 'Preview'}
           </button>
         </fieldset>
-        <label>
-          Expected requests per second
-          <input type="number" min={0} value={rps} onChange={(e) => setRps(e.target.value)} />
-        </label>
-        <label>
-          Monthly budget (USD, optional)
-          <input type="number" min={0} value={budget} onChange={(e) => setBudget(e.target.value)} />
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={redundancy}
-            onChange={(e) => setRedundancy(e.target.checked)}
-          />{' '}
-          Redundant: serve every metro from two sites
-        </label>
-        <button type="submit" disabled={pending !== null}>
-          {pending === 'preview' ? 'Placing…' : 'Preview'}
-        </button>
       </form>
 
       {current && (
