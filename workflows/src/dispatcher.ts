@@ -44,19 +44,26 @@ export function startDispatcher(opts: DispatcherOptions): Dispatcher {
     }
   };
 
+  // Pruning runs beside the passes, never delaying them (a first prune of large tables at
+  // start-up would hold back marking silent nodes DOWN).
   const pruneEvery = opts.pruneEveryMs ?? 10 * 60_000;
   let prunedAt = -Infinity;
-  const prune = async () => {
-    if (Date.now() - prunedAt < pruneEvery) return;
+  let pruning: Promise<void> | null = null;
+  const startPruneIfDue = () => {
+    if (pruning || Date.now() - prunedAt < pruneEvery) return;
     prunedAt = Date.now();
-    const pruned = await pruneExpiredRows(opts.prisma, new Date());
-    if (Object.values(pruned).some((n) => n > 0)) opts.logger.info(pruned, 'pruned expired rows');
+    pruning = pruneExpiredRows(opts.prisma, new Date())
+      .then((pruned) => {
+        if (Object.values(pruned).some((n) => n > 0)) {
+          opts.logger.info(pruned, 'pruned expired rows');
+        }
+      })
+      .catch((err: unknown) => opts.logger.error({ err }, 'could not prune expired rows'))
+      .finally(() => (pruning = null));
   };
 
   const runOnce = async () => {
-    await prune().catch((err: unknown) =>
-      opts.logger.error({ err }, 'could not prune expired rows'),
-    );
+    startPruneIfDue();
     const down = await markSilentNodesDown(opts.prisma, new Date(), opts.nodeDownAfterMs);
     if (down.length > 0) opts.logger.warn({ nodeIds: down }, 'nodes stopped heartbeating: DOWN');
     const [endpoints, paused, nodes] = await Promise.all([
@@ -116,6 +123,7 @@ export function startDispatcher(opts: DispatcherOptions): Dispatcher {
       stopped = true;
       wake();
       await loop;
+      await pruning;
     },
   };
 }

@@ -49,8 +49,6 @@ interface Held {
   siteName: string;
   gpuCount: number;
   url: string | null;
-  /** READY for a replica kept from before a pause; the new ones are LOADING until routed. */
-  state?: ReplicaView['state'];
 }
 
 const where = (r: PlannedReplica) => `${r.nodeName} (${r.siteName})`;
@@ -78,14 +76,15 @@ export async function provisionEndpoint(endpointId: string): Promise<ProvisionRe
   const problems: string[] = [];
   let held: Held[] = [];
 
-  /** Routes the replicas held, and ACTIVE; false if the endpoint was paused or retired meanwhile. */
-  const activate = async (message: string): Promise<boolean> => {
+  /**
+   * Marks `loaded` READY, routes the replicas held, and ACTIVE; false if the endpoint was paused
+   * or retired meanwhile.
+   */
+  const activate = async (message: string, loaded: Held[]): Promise<boolean> => {
     await Promise.all(
-      held
-        .filter((h) => h.state !== 'READY')
-        .map((h) =>
-          control.setReplicaState({ replicaId: h.replicaId, state: 'READY', from: ['LOADING'] }),
-        ),
+      loaded.map((h) =>
+        control.setReplicaState({ replicaId: h.replicaId, state: 'READY', from: ['LOADING'] }),
+      ),
     );
     progress.phase = 'publishing';
     await control.publishRoutes({ endpointId });
@@ -114,15 +113,9 @@ export async function provisionEndpoint(endpointId: string): Promise<ProvisionRe
     if (kept.length > 0) {
       held = kept.map((r) => ({ ...r, replicaId: r.id }));
       const serving = `${kept.length} replica${kept.length === 1 ? '' : 's'}`;
+      const message = `Active: kept ${serving} serving from ${list(kept.map((r) => r.siteName))} that the pause had not released; the reconcile keeps them to the SLO.`;
       // Paused or decommissioned meanwhile: their workflows own the replicas now.
-      if (
-        !(await activate(
-          `Active: kept ${serving} serving from ${list(kept.map((r) => r.siteName))} that the pause had not released; the reconcile keeps them to the SLO.`,
-        ))
-      ) {
-        return skipped;
-      }
-      return activeResult();
+      return (await activate(message, [])) ? activeResult() : skipped;
     }
   }
 
@@ -195,13 +188,9 @@ export async function provisionEndpoint(endpointId: string): Promise<ProvisionRe
       const failedNodes = await reserveAndLoad(plan.replicas, attempt, endpoint.modelId, settings);
       if (failedNodes.length === 0) {
         const serving = `${held.length} replica${held.length === 1 ? '' : 's'}`;
+        const message = `Active: ${serving} serving from ${list(held.map((h) => h.siteName))}.`;
         // Paused or decommissioned meanwhile: their workflows own the replicas now.
-        if (
-          !(await activate(`Active: ${serving} serving from ${list(held.map((h) => h.siteName))}.`))
-        ) {
-          return skipped;
-        }
-        return activeResult();
+        return (await activate(message, held)) ? activeResult() : skipped;
       }
       for (const f of failedNodes) {
         excluded.push(f.nodeId);
@@ -227,17 +216,16 @@ export async function provisionEndpoint(endpointId: string): Promise<ProvisionRe
    * provisioning.
    */
   async function settleEarlierReplicas(replicas: ReplicaView[]): Promise<ReplicaView[] | null> {
-    const releasing = (rs: ReplicaView[]) =>
-      rs.filter((r) => r.state === 'DRAINING' || r.state === 'UNLOADING');
+    const releasing = (r: ReplicaView) => r.state === 'DRAINING' || r.state === 'UNLOADING';
     let left = replicas;
-    if (releasing(left).length > 0) {
-      const n = releasing(left).length;
+    if (left.some(releasing)) {
+      const n = left.filter(releasing).length;
       await step(
         'placing',
         `Waiting for the pause to release ${n} replica${n === 1 ? '' : 's'} before placing again.`,
       );
       const bound = settings.drainGraceMs + RELEASE_MARGIN_MS;
-      for (let waited = 0; releasing(left).length > 0 && waited < bound;) {
+      for (let waited = 0; left.some(releasing) && waited < bound;) {
         await sleep(RELEASE_POLL_MS);
         waited += RELEASE_POLL_MS;
         const current = await control.loadEndpoint(endpointId);
@@ -246,7 +234,7 @@ export async function provisionEndpoint(endpointId: string): Promise<ProvisionRe
       }
     }
     const kept = left.filter((r) => r.state === 'READY' && r.nodeAlive && !r.nodeDraining);
-    const rest = left.filter((r) => !kept.includes(r) && releasing([r]).length === 0);
+    const rest = left.filter((r) => !kept.includes(r) && !releasing(r));
     if (rest.length > 0) {
       await retireReplicas(endpointId, rest, settings, settings.drainGraceMs);
       await step(
