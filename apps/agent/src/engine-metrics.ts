@@ -24,6 +24,13 @@ function sum(families: Family[], ...names: string[]): number | undefined {
   return family.metrics.reduce((acc, m) => acc + Number(m.value ?? 0), 0);
 }
 
+/** Fetches and parses the engine's /metrics at `url`; throws when it does not answer. */
+export async function scrapeEngineMetrics(url: string): Promise<EngineLoad> {
+  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) });
+  if (!res.ok) throw new Error(`${url}/metrics answered ${res.status}`);
+  return parseEngineMetrics(await res.text());
+}
+
 export function parseEngineMetrics(text: string): EngineLoad {
   const families = parsePrometheusTextFormat(text) as Family[];
   const ttft = families.find((f) => f.name === 'vllm:time_to_first_token_seconds');

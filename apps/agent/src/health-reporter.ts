@@ -1,6 +1,6 @@
 // Gathers the node's live health from its engines' /metrics for each heartbeat.
 import type { Heartbeat } from './control-plane';
-import { parseEngineMetrics, quantileMs } from './engine-metrics';
+import { quantileMs, scrapeEngineMetrics } from './engine-metrics';
 import type { EngineSupervisor } from './engine-supervisor';
 
 export class HealthReporter {
@@ -24,8 +24,7 @@ export class HealthReporter {
       replicas.push({ replicaId: e.replicaId, modelId: e.modelId, url: e.url, healthy });
       if (!healthy) continue;
       try {
-        const res = await fetch(`${e.url}/metrics`, { signal: AbortSignal.timeout(2_000) });
-        const load = parseEngineMetrics(await res.text());
+        const load = await scrapeEngineMetrics(e.url);
         running += load.requestsRunning;
         waiting += load.requestsWaiting;
         kv = Math.max(kv, load.kvCacheUsage);

@@ -1,6 +1,6 @@
 // Waiting for an unrouted replica's engine to finish what it runs, so that a drain (pause, move,
 // decommission, node maintenance) unloads it as soon as it is idle instead of after a fixed grace.
-import { parseEngineMetrics } from './engine-metrics';
+import { scrapeEngineMetrics } from './engine-metrics';
 
 export interface WaitIdleOptions {
   /** Waited in any case: requests a gateway routed before it saw the replica unrouted. */
@@ -24,9 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Requests the engine at `url` is running or queueing, from its /metrics; null if unreachable. */
 export async function engineRequests(url: string): Promise<number | null> {
   try {
-    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) });
-    if (!res.ok) return null;
-    const load = parseEngineMetrics(await res.text());
+    const load = await scrapeEngineMetrics(url);
     return load.requestsRunning + load.requestsWaiting;
   } catch {
     return null;
