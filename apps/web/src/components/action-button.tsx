@@ -14,7 +14,8 @@ export function ActionButton({
   run,
 }: {
   label: string;
-  ariaLabel: string;
+  /** The accessible name, when the label alone does not say which row it acts on. */
+  ariaLabel?: string;
   secondary?: boolean;
   /** Asked first, for what cannot be undone. */
   confirm?: string;
@@ -29,7 +30,7 @@ export function ActionButton({
       <button
         type="button"
         className={secondary ? 'secondary' : undefined}
-        aria-label={ariaLabel}
+        aria-label={ariaLabel ?? label}
         disabled={pending || !hydrated}
         onClick={async () => {
           if (confirm && !window.confirm(confirm)) return;

@@ -3,15 +3,14 @@
 // (its one-time agent command is returned once), publish an offer.
 import type { AppRouter } from '@aigrid/api';
 import type { inferRouterInputs } from '@trpc/server';
-import { apiCaller, asResult, type ActionResult } from '@/server/api-caller';
+import { callApi, type ActionResult } from '@/server/api-caller';
 
 type Inputs = inferRouterInputs<AppRouter>;
 
 export async function createSiteAction(
   input: Inputs['site']['create'],
 ): Promise<ActionResult<{ id: string; name: string }>> {
-  const api = await apiCaller();
-  return asResult(async () => {
+  return callApi(async (api) => {
     const site = await api.site.create(input);
     return { id: site.id, name: site.name };
   });
@@ -20,8 +19,7 @@ export async function createSiteAction(
 export async function enrolNodeAction(
   input: Inputs['node']['create'],
 ): Promise<ActionResult<{ name: string; agentCommand: string }>> {
-  const api = await apiCaller();
-  return asResult(async () => {
+  return callApi(async (api) => {
     const created = await api.node.create(input);
     return { name: created.node.name, agentCommand: created.agentCommand };
   });
@@ -30,6 +28,5 @@ export async function enrolNodeAction(
 export async function publishOfferAction(
   input: Inputs['offer']['create'],
 ): Promise<ActionResult<{ id: string }>> {
-  const api = await apiCaller();
-  return asResult(async () => ({ id: (await api.offer.create(input)).id }));
+  return callApi(async (api) => ({ id: (await api.offer.create(input)).id }));
 }

@@ -3,21 +3,19 @@
 // once, here, and never again.
 import type { AppRouter } from '@aigrid/api';
 import type { inferRouterInputs } from '@trpc/server';
-import { apiCaller, asResult, type ActionResult } from '@/server/api-caller';
+import { callApi, type ActionResult } from '@/server/api-caller';
 
 type Inputs = inferRouterInputs<AppRouter>;
 
 export async function createApiKeyAction(
   input: Inputs['apiKey']['create'],
 ): Promise<ActionResult<{ name: string; secret: string }>> {
-  const api = await apiCaller();
-  return asResult(async () => {
+  return callApi(async (api) => {
     const created = await api.apiKey.create(input);
     return { name: created.apiKey.name, secret: created.secret };
   });
 }
 
 export async function revokeApiKeyAction(id: string): Promise<ActionResult<{ id: string }>> {
-  const api = await apiCaller();
-  return asResult(async () => ({ id: (await api.apiKey.revoke({ id })).id }));
+  return callApi(async (api) => ({ id: (await api.apiKey.revoke({ id })).id }));
 }

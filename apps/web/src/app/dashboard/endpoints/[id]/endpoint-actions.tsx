@@ -9,19 +9,17 @@ export function EndpointActions({ id, status }: { id: string; status: string }) 
   return (
     <div className="actions" aria-label="Endpoint actions" role="group">
       {(status === 'ACTIVE' || status === 'DEGRADED') && (
-        <ActionButton label="Pause" ariaLabel="Pause" run={() => pauseEndpointAction(id)} />
+        <ActionButton label="Pause" run={() => pauseEndpointAction(id)} />
       )}
       {(status === 'PAUSED' || status === 'FAILED') && (
         <ActionButton
           label={status === 'FAILED' ? 'Retry' : 'Resume'}
-          ariaLabel={status === 'FAILED' ? 'Retry' : 'Resume'}
           run={() => resumeEndpointAction(id)}
         />
       )}
       {!gone && (
         <ActionButton
           label="Delete"
-          ariaLabel="Delete"
           secondary
           confirm="Delete this endpoint? Its replicas are released and its name stays taken."
           run={() => deleteEndpointAction(id)}

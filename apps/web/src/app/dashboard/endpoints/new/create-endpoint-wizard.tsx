@@ -1,11 +1,11 @@
 'use client';
 
-import type { TPlacementPreview, TPreviewEndpointInput } from '@aigrid/api';
+import type { TPreviewEndpointInput } from '@aigrid/api';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, type FormEvent } from 'react';
 import { OptionSelect, type NamedOption } from '@/components/option-select';
 import { useHydrated } from '@/components/use-hydrated';
-import { createEndpointAction, previewEndpointAction } from './actions';
+import { createEndpointAction, previewEndpointAction, type WizardPreview } from './actions';
 
 type Option = NamedOption;
 
@@ -14,19 +14,14 @@ interface DemandRow {
   percent: string;
 }
 
-/** The SLOs shown beside the one asked for: what tightening or relaxing it would do. */
-const SLO_FACTORS = [0.5, 1.5] as const;
-
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const money = (micros: number) => usd.format(micros / 1e6);
 const perMTokens = (micros: number) =>
   `$${(micros / 1e6).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
 
-interface Previewed {
+interface Previewed extends WizardPreview {
   /** The inputs it answers, to tell when the form changed since. */
   key: string;
-  asked: TPlacementPreview;
-  around: { sloMs: number; preview: TPlacementPreview | null }[];
 }
 
 type Jurisdiction = TPreviewEndpointInput['jurisdictions'][number];
@@ -64,9 +59,9 @@ export function CreateEndpointWizard({
   const hydrated = useHydrated();
   const metroName = useMemo(() => new Map(metros.map((m) => [m.id, m.name])), [metros]);
 
-  const input = (sloMs = Number(slo)): TPreviewEndpointInput => ({
+  const input = (): TPreviewEndpointInput => ({
     modelId,
-    sloTtftP95Ms: sloMs,
+    sloTtftP95Ms: Number(slo),
     jurisdictions: jurisdictions as Jurisdiction[],
     demand: demand.map((d) => ({ metroId: d.metroId, weight: Number(d.percent) })),
     expectedRps: Number(rps),
@@ -81,21 +76,13 @@ export function CreateEndpointWizard({
     setError(null);
     setPending('preview');
     try {
-      const asked = await previewEndpointAction(input());
-      if (!asked.ok) {
-        setError(asked.message);
+      const result = await previewEndpointAction(input());
+      if (!result.ok) {
+        setError(result.message);
         setPreviewed(null);
         return;
       }
-      const sloMs = Number(slo);
-      const around = await Promise.all(
-        SLO_FACTORS.map(async (f) => {
-          const other = Math.max(10, Math.round(sloMs * f));
-          const r = await previewEndpointAction(input(other));
-          return { sloMs: other, preview: r.ok ? r.value : null };
-        }),
-      );
-      setPreviewed({ key, asked: asked.value, around });
+      setPreviewed({ key, ...result.value });
     } finally {
       setPending(null);
     }
