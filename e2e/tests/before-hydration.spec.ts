@@ -33,7 +33,7 @@ test('without the page script, the wizard and the dashboard forms are shut', asy
   });
   const bare = await context.newPage();
   await bare.goto('/dashboard/endpoints/new');
-  await expect(bare.getByLabel('Name')).toBeDisabled();
+  await expect(bare.getByLabel('Name', { exact: true })).toBeDisabled();
   await expect(bare.getByRole('button', { name: 'Preview' })).toBeDisabled();
   await bare.goto('/dashboard');
   const keys = bare.getByRole('form', { name: 'Create an API key' });

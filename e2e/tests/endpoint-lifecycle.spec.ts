@@ -7,8 +7,9 @@ test('a developer pauses, resumes and deletes an endpoint from its page', async 
   await signIn(page, 'dev@parla.example', DEMO_PASSWORD);
   await expectDashboard(page, 'Parla');
   await page.getByRole('link', { name: 'New endpoint' }).click();
+  await expect(page).toHaveURL(/\/dashboard\/endpoints\/new$/);
   const name = `parla-batch-${Date.now()}`;
-  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Redundant: serve every metro from two sites').uncheck();
   await page.getByRole('button', { name: 'Preview' }).click();
   await page.getByRole('button', { name: 'Create endpoint' }).click();

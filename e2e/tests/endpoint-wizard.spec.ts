@@ -15,7 +15,7 @@ test('a developer previews an EU endpoint in the wizard, creates it, makes a key
   await expect(page).toHaveURL(/\/dashboard\/endpoints\/new$/);
 
   const name = `parla-voice-${Date.now()}`;
-  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Time to first token, p95 (ms)').fill('300');
   await expect(page.getByLabel('EU', { exact: true })).toBeChecked();
   await page.getByLabel('Metro 1', { exact: true }).selectOption('frankfurt');
@@ -98,7 +98,7 @@ test('the wizard refuses bad input with the reason and creates nothing', async (
   await signIn(page, 'dev@parla.example', DEMO_PASSWORD);
   await expectDashboard(page, 'Parla');
   await page.goto('/dashboard/endpoints/new');
-  await page.getByLabel('Name').fill('too-fast');
+  await page.getByLabel('Name', { exact: true }).fill('too-fast');
   await page.getByLabel('Time to first token, p95 (ms)').fill('5');
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByTestId('form-error')).toContainText('must be at least 10 ms');
